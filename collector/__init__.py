@@ -1,0 +1,1 @@
+"""Sounding's collector: copies AWS security configuration into a snapshot of Parquet files."""

@@ -1,0 +1,86 @@
+"""boto3 sessions and clients for one account: retries, call counting, partition facts."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import boto3
+import botocore.loaders
+from botocore.config import Config
+
+USER_AGENT = "sounding"
+
+
+@dataclass
+class CallCounter:
+    """Counts HTTP requests sent, retries included, across every client of a run."""
+
+    sent: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __call__(self, **_: Any) -> None:
+        with self._lock:
+            self.sent += 1
+
+
+def client_config(max_attempts: int = 10) -> Config:
+    """Adaptive retries, bounded timeouts, a recognisable user agent."""
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": max_attempts},
+        connect_timeout=10,
+        read_timeout=60,
+        user_agent_extra=USER_AGENT,
+        max_pool_connections=32,
+    )
+
+
+class AccountClients:
+    """Thread-safe cache of boto3 clients for one account, one per (service, region)."""
+
+    def __init__(self, session: boto3.Session, counter: CallCounter, config: Config | None = None) -> None:
+        self.session = session
+        self.counter = counter
+        self.config = config or client_config()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, service: str, region: str) -> Any:
+        """The client for a service in a region, created once."""
+        key = (service, region)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self.session.client(service, region_name=region, config=self.config)
+                client.meta.events.register("before-send", self.counter)
+                self._clients[key] = client
+            return client
+
+
+@cache
+def _partitions() -> list[dict[str, Any]]:
+    """botocore's partition data (names, region patterns, default regions)."""
+    return botocore.loaders.create_loader().load_data("endpoints")["partitions"]
+
+
+def partition_of_region(region: str) -> str:
+    """The partition ('aws', 'aws-cn', 'aws-us-gov'...) a region name belongs to."""
+    for part in _partitions():
+        if region in part.get("regions", {}) or re.match(part["regionRegex"], region):
+            return part["partition"]
+    return "aws"
+
+
+def home_region(partition: str) -> str:
+    """The region that answers global services (IAM, Organizations) in a partition."""
+    return {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1",
+            "aws-iso": "us-iso-east-1", "aws-iso-b": "us-isob-east-1"}.get(partition, "us-east-1")
+
+
+def partition_from_arn(arn: str) -> str:
+    """The partition named in an ARN."""
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 1 and parts[1] else "aws"

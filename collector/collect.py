@@ -1,0 +1,213 @@
+"""Collects accounts × regions × tables concurrently into one snapshot."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from collector.aws import AccountClients, CallCounter, client_config, home_region, partition_of_region
+from collector.declarations import GLOBAL_REGION, TableSpec
+from collector.gaps import Gap
+from collector.run import run_table
+from collector.write import SnapshotWriter
+
+REGIONS_TABLE = "regions"
+ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Target:
+    """One account to collect: its session, or the gap that kept us out of it."""
+
+    account_id: str
+    session: boto3.Session | None
+    name: str = ""
+    email: str = ""
+    role_arn: str = ""
+    failure: Gap | None = None
+
+
+@dataclass
+class CollectSummary:
+    """What a collection run produced, for the final summary line."""
+
+    path: Path
+    accounts: int
+    tables: int
+    rows: int
+    gaps: int
+    api_calls: int
+    seconds: float
+
+
+@dataclass
+class _AccountState:
+    """Rows, gaps and outstanding work of one account while it is being collected."""
+
+    target: Target
+    clients: AccountClients | None
+    pending: int = 0
+    regions: list[str] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def chains(specs: Sequence[TableSpec]) -> list[list[TableSpec]]:
+    """Specs grouped so that a fanned-out table runs after its parent, in one task."""
+    by_name = {s.name: s for s in specs}
+    children: dict[str, list[TableSpec]] = defaultdict(list)
+    roots = []
+    for spec in specs:
+        if spec.fan_out is None or spec.fan_out.parent not in by_name:
+            roots.append(spec)
+        else:
+            children[spec.fan_out.parent].append(spec)
+    result = []
+    for root in roots:
+        chain, queue = [], [root]
+        while queue:
+            spec = queue.pop(0)
+            chain.append(spec)
+            queue.extend(children.get(spec.name, []))
+        result.append(chain)
+    return result
+
+
+def run_chain(chain: Sequence[TableSpec], clients: AccountClients, account_id: str, region: str,
+              call_region: str) -> tuple[dict[str, list[dict[str, Any]]], list[Gap]]:
+    """Run a parent table and the tables fanned out from it, in one scope."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    gaps: list[Gap] = []
+    for spec in chain:
+        parents = rows.get(spec.fan_out.parent, []) if spec.fan_out else ()
+        if spec.fan_out and any(g.table == spec.fan_out.parent for g in gaps):
+            gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation,
+                            "ParentNotCollected", "other", f"{spec.fan_out.parent} was not collected"))
+            continue
+        result = run_table(spec, clients, account_id, region, call_region, parents)
+        rows[spec.name] = result.rows
+        gaps.extend(result.gaps)
+    return rows, gaps
+
+
+def enabled_regions(rows: Sequence[dict[str, Any]], partition: str, wanted: Sequence[str] | None) -> list[str]:
+    """The account's enabled regions in the caller's partition, narrowed to `wanted`."""
+    names = sorted(r["region_name"] for r in rows
+                   if r.get("opt_in_status") in ENABLED_OPT_IN
+                   and partition_of_region(r["region_name"]) == partition)
+    if wanted:
+        names = [n for n in names if n in set(wanted)]
+    return names
+
+
+def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *, partition: str,
+            caller: dict[str, str], regions: Sequence[str] | None = None, max_workers: int = 8,
+            progress: Progress | None = None, replace: bool = False,
+            counter: CallCounter | None = None) -> CollectSummary:
+    """Collect every target into a snapshot at `out`; an interruption leaves nothing complete-looking."""
+    say = progress or (lambda _msg: None)
+    counter = counter or CallCounter()
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    writer = SnapshotWriter(out, specs, replace=replace)
+    home = home_region(partition)
+    global_chains = chains([s for s in specs if s.scope == "global"])
+    regional_chains = chains([s for s in specs if s.scope == "regional"])
+    states = {t.account_id: _AccountState(t, AccountClients(t.session, counter, client_config())
+                                          if t.session else None) for t in targets}
+    all_gaps: list[Gap] = []
+    total_rows = 0
+    try:
+        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect") as pool:
+            running: dict[Future, tuple[str, str]] = {}
+
+            def submit(state: _AccountState, chain: list[TableSpec], region: str, call_region: str) -> None:
+                assert state.clients is not None
+                future = pool.submit(run_chain, chain, state.clients, state.target.account_id, region,
+                                     call_region)
+                running[future] = (state.target.account_id, region)
+                state.pending += 1
+
+            for state in states.values():
+                if state.target.failure is not None:
+                    state.gaps.append(state.target.failure)
+                    continue
+                for chain in global_chains:
+                    submit(state, chain, GLOBAL_REGION, home)
+            done_accounts = [s for s in states.values() if s.pending == 0]
+            while running or done_accounts:
+                for state in done_accounts:
+                    total_rows += _write_account(writer, specs, state)
+                    all_gaps.extend(state.gaps)
+                    say(f"account {state.target.account_id}: done ({len(state.regions)} regions, "
+                        f"{len(state.gaps)} gaps)")
+                done_accounts = []
+                if not running:
+                    break
+                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for future in finished:
+                    account_id, region = running.pop(future)
+                    state = states[account_id]
+                    state.pending -= 1
+                    rows, gaps = future.result()
+                    for name, table_rows in rows.items():
+                        state.rows[name].extend(table_rows)
+                    state.gaps.extend(gaps)
+                    if region == GLOBAL_REGION and REGIONS_TABLE in rows:
+                        state.rows[REGIONS_TABLE] = [
+                            r for r in state.rows[REGIONS_TABLE]
+                            if partition_of_region(r["region_name"]) == partition]
+                        state.regions = enabled_regions(state.rows[REGIONS_TABLE], partition, regions)
+                        say(f"account {account_id}: {len(state.regions)} regions")
+                        for reg in state.regions:
+                            for chain in regional_chains:
+                                submit(state, chain, reg, reg)
+                    elif region == GLOBAL_REGION and any(g.table == REGIONS_TABLE for g in gaps):
+                        state.regions = list(regions or [])
+                        for reg in state.regions:
+                            for chain in regional_chains:
+                                submit(state, chain, reg, reg)
+                        if not state.regions:
+                            state.gaps.extend(_unknown_region_gaps(account_id, regional_chains))
+                    if state.pending == 0:
+                        done_accounts.append(state)
+        accounts = [_account_entry(s) for s in states.values()]
+        path = writer.finish(started_at=started, finished_at=datetime.now(UTC), caller=caller,
+                             accounts=accounts, gaps=all_gaps, api_calls=counter.sent,
+                             options={"regions": sorted(regions or []), "partition": partition})
+    except BaseException:
+        writer.abort()
+        raise
+    return CollectSummary(path, len(states), len(specs), total_rows, len(all_gaps), counter.sent,
+                          round(time.monotonic() - clock, 2))
+
+
+def _unknown_region_gaps(account_id: str, regional_chains: list[list[TableSpec]]) -> list[Gap]:
+    """Regional tables cannot be read when the account's regions are unknown: say so per table."""
+    return [Gap(account_id, GLOBAL_REGION, spec.name, spec.service, spec.operation, "RegionsUnknown",
+                "other", "the account's enabled regions could not be listed")
+            for chain in regional_chains for spec in chain]
+
+
+def _write_account(writer: SnapshotWriter, specs: Sequence[TableSpec], state: _AccountState) -> int:
+    """Write every table of a finished account, empty ones included."""
+    return sum(writer.write_account(spec.name, state.target.account_id, state.rows.get(spec.name, []))
+               for spec in specs)
+
+
+def _account_entry(state: _AccountState) -> dict[str, Any]:
+    """An account as the manifest lists it."""
+    target = state.target
+    return {"account_id": target.account_id, "name": target.name, "email": target.email,
+            "role_arn": target.role_arn, "regions": sorted(state.regions),
+            "reachable": target.failure is None}

@@ -1,0 +1,129 @@
+"""Table declarations: what to call, where the items are, and the typed columns they become."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+
+Scope = Literal["global", "regional"]
+
+# Logical column types. Each maps to one Arrow type; JSON is a string column that the
+# engine exposes as DuckDB's JSON type.
+STRING = "string"
+INT = "int"
+FLOAT = "float"
+BOOL = "bool"
+TIMESTAMP = "timestamp"
+JSON = "json"
+STRINGS = "strings"
+
+ARROW_TYPES: dict[str, pa.DataType] = {
+    STRING: pa.string(),
+    INT: pa.int64(),
+    FLOAT: pa.float64(),
+    BOOL: pa.bool_(),
+    TIMESTAMP: pa.timestamp("us", tz="UTC"),
+    JSON: pa.string(),
+    STRINGS: pa.list_(pa.string()),
+}
+
+DUCKDB_TYPES: dict[str, str] = {
+    STRING: "VARCHAR",
+    INT: "BIGINT",
+    FLOAT: "DOUBLE",
+    BOOL: "BOOLEAN",
+    TIMESTAMP: "TIMESTAMPTZ",
+    JSON: "JSON",
+    STRINGS: "VARCHAR[]",
+}
+
+GLOBAL_REGION = "global"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One typed column, read from an API item by a jmespath expression."""
+
+    name: str
+    type: str
+    path: str | None = None
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in ARROW_TYPES:
+            raise ValueError(f"column {self.name}: unknown type {self.type!r}")
+
+    @property
+    def source(self) -> str:
+        """The jmespath expression that reads this column from an item."""
+        return self.path if self.path is not None else self.name
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """Call the operation once per row of a parent table, with parameters taken from that row."""
+
+    parent: str
+    params: dict[str, str]  # API parameter -> parent column name
+
+
+# Columns every table has, before the declared ones, and the raw item after them.
+ACCOUNT_ID = Column("account_id", STRING, doc="The AWS account the row was read from.")
+REGION = Column("region", STRING, doc="The region the row was read in; 'global' for global tables.")
+RAW = Column("raw", JSON, doc="The untouched API item, as JSON.")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A collected table: one API operation, run by the generic runner in every scope."""
+
+    name: str
+    service: str
+    operation: str
+    scope: Scope
+    items: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    doc: str
+    params: dict[str, Any] = field(default_factory=dict)
+    paginate: bool = True
+    # Error codes that mean "there is nothing", not "we could not read it".
+    empty_on: tuple[str, ...] = ()
+    fan_out: FanOut | None = None
+    # A special case: a named function that returns the items instead of the generic call.
+    fetch: Callable[..., list[dict[str, Any]]] | None = None
+    # Where moto (the test stand-in) does not implement the call; shown in docs/tables.md.
+    moto_gap: str = ""
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.all_columns]
+        if len(names) != len(set(names)):
+            raise ValueError(f"table {self.name}: duplicate column names")
+        missing = [k for k in self.key if k not in names]
+        if missing:
+            raise ValueError(f"table {self.name}: key columns {missing} are not declared")
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        """Every column in file order: account, region, declared columns, raw."""
+        return (ACCOUNT_ID, REGION, *self.columns, RAW)
+
+    @property
+    def primary_key(self) -> tuple[str, ...]:
+        """The key that identifies a row across snapshots, scope columns included."""
+        return ("account_id", "region", *self.key)
+
+    def arrow_schema(self) -> pa.Schema:
+        """The Arrow schema of this table's files, derived from the declaration alone."""
+        fields = [
+            pa.field(c.name, ARROW_TYPES[c.type], metadata={"sounding.type": c.type})
+            for c in self.all_columns
+        ]
+        return pa.schema(fields, metadata={"sounding.table": self.name})
+
+    def schema_description(self) -> list[dict[str, str]]:
+        """The declared schema as the manifest records it."""
+        return [{"name": c.name, "type": c.type} for c in self.all_columns]

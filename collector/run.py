@@ -1,0 +1,88 @@
+"""The one generic runner: executes a table declaration in one account and region."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jmespath
+from botocore import xform_name
+
+from collector.aws import AccountClients
+from collector.declarations import TableSpec
+from collector.gaps import Gap, classify
+from collector.values import item_to_row
+
+
+@dataclass
+class TableResult:
+    """The rows one table yielded in one scope, and the gaps met on the way."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+def extract_items(expression: str, response: Any) -> list[Any]:
+    """The items a response holds at the declaration's path: a list, one object, or none."""
+    found = jmespath.search(expression, response) if expression else response
+    if found is None:
+        return []
+    if isinstance(found, list):
+        return found
+    return [found]
+
+
+def call_items(client: Any, spec: TableSpec, params: dict[str, Any]) -> list[Any]:
+    """Every item of one operation call, following pagination where the service offers it."""
+    method = xform_name(spec.operation)
+    if spec.paginate and client.can_paginate(method):
+        items: list[Any] = []
+        for page in client.get_paginator(method).paginate(**params):
+            items.extend(extract_items(spec.items, page))
+        return items
+    return extract_items(spec.items, getattr(client, method)(**params))
+
+
+def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region: str,
+              call_region: str, parent_rows: Sequence[dict[str, Any]] = ()) -> TableResult:
+    """Collect one table in one scope; every failure becomes a gap, never an empty list."""
+    result = TableResult()
+    client = clients.get(spec.service, call_region)
+    calls: list[tuple[dict[str, Any], dict[str, Any] | None]]
+    if spec.fan_out is None:
+        calls = [(dict(spec.params), None)]
+    else:
+        calls = []
+        for parent in parent_rows:
+            params = dict(spec.params)
+            params.update({api: parent[col] for api, col in spec.fan_out.params.items()})
+            calls.append((params, parent))
+    for params, parent in calls:
+        try:
+            items = spec.fetch(client) if spec.fetch is not None else call_items(client, spec, params)
+        except Exception as exc:  # every failure is recorded; see collector.gaps.classify
+            code, kind, message = classify(exc)
+            if code in spec.empty_on:
+                continue
+            if parent is not None:
+                message = f"{_describe(parent, spec)}: {message}"
+            result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation,
+                                   code, kind, message))
+            continue
+        context = _parent_context(parent)
+        result.rows.extend(item_to_row(spec, item, account_id, region, context) for item in items)
+    return result
+
+
+def _parent_context(parent: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What a fanned-out table's column paths see as `_parent`: the parent's typed columns."""
+    if parent is None:
+        return None
+    return {k: v for k, v in parent.items() if k != "raw"}
+
+
+def _describe(parent: dict[str, Any], spec: TableSpec) -> str:
+    """Names the parent row a failed fan-out call was made for."""
+    assert spec.fan_out is not None
+    return ", ".join(f"{api}={parent[col]}" for api, col in spec.fan_out.params.items())

@@ -1,0 +1,1 @@
+"""Special cases the generic runner cannot express as one call: small, named functions."""

@@ -1,0 +1,23 @@
+"""Every collected table, declared as data; one module per service."""
+
+from __future__ import annotations
+
+from collector.declarations import TableSpec
+from collector.tables import ec2, iam
+
+ALL_TABLES: tuple[TableSpec, ...] = (*ec2.TABLES, *iam.TABLES)
+
+TABLES_BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in ALL_TABLES}
+
+if len(TABLES_BY_NAME) != len(ALL_TABLES):  # pragma: no cover - caught by the meta-tests too
+    raise RuntimeError("two table declarations share a name")
+
+
+def select(services: list[str] | None) -> tuple[TableSpec, ...]:
+    """The tables of the named services (or table names); all when none are named."""
+    if not services:
+        return ALL_TABLES
+    wanted = set(services)
+    chosen = tuple(s for s in ALL_TABLES if s.service in wanted or s.name in wanted)
+    # The regions table decides where regional tables run: always collect it.
+    return tuple(s for s in ALL_TABLES if s.name == "regions" or s in chosen)

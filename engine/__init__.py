@@ -1,0 +1,1 @@
+"""Sounding's engine: opens snapshots, runs sandboxed SQL rules over them, reports findings."""

@@ -1,0 +1,30 @@
+"""Table: a summary by section, then every FAIL and ERROR finding, for people at a terminal."""
+
+from __future__ import annotations
+
+from engine.evaluate import Evaluation
+from engine.report.summary import snapshot_facts, summarize
+from engine.report.text import table
+from engine.rules import STATUSES
+
+SHOWN = ("FAIL", "ERROR")
+
+
+def render(evaluation: Evaluation) -> str:
+    """The human summary: snapshot facts, counts per section, then the findings that need action."""
+    facts = snapshot_facts(evaluation.snapshot)
+    summary = summarize(evaluation)
+    out = [f"Snapshot collected {facts['collected_at']} · {len(facts['accounts'])} account(s) · "
+           f"{len(facts['regions'])} region(s) · {facts['gaps']} collection gap(s)\n\n"]
+    rows = [[section, *(counts[s] for s in STATUSES)] for section, counts in summary["by_section"].items()]
+    rows.append(["Total", *(summary["by_status"][s] for s in STATUSES)])
+    out.append(table(["Section", *STATUSES], rows))
+    shown = [f for f in evaluation.findings if f.status in SHOWN]
+    if shown:
+        out.append(f"\n{len(shown)} finding(s) need action:\n\n")
+        out.append(table(["Status", "Severity", "Rule", "Account", "Region", "Resource", "Reason"],
+                         [[f.status + (" (waived)" if f.waived else ""), f.severity, f.rule_id,
+                           f.account_id, f.region, f.resource_id, f.reason] for f in shown]))
+    else:
+        out.append("\nNo FAIL or ERROR findings.\n")
+    return "".join(out)

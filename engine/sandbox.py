@@ -1,0 +1,208 @@
+"""A DuckDB connection that can read one snapshot and nothing else, and the checks run on rule SQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
+from engine.snapshot import Snapshot
+
+META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps")
+
+# Functions a rule may not call: they reach outside the snapshot, reveal the environment,
+# run SQL from strings, or make results depend on anything but the snapshot.
+_FORBIDDEN_PREFIXES = ("read_", "parquet_", "pragma_", "duckdb_secret", "sniff_", "iceberg_", "delta_")
+_FORBIDDEN_NAMES = {
+    "glob", "getenv", "current_setting", "which_secret", "query", "query_table", "load_aws_credentials",
+    "now", "current_timestamp", "get_current_timestamp", "current_date", "current_time", "today",
+    "get_current_time", "localtimestamp", "localtime", "transaction_timestamp", "random", "setseed",
+    "uuid", "gen_random_uuid", "uuidv4", "uuidv7", "checkpoint", "force_checkpoint", "duckdb_settings",
+    "duckdb_extensions", "duckdb_databases", "current_database", "current_schema", "current_schemas",
+    "copy_database", "install_extension", "load_extension", "write_csv", "write_parquet",
+}
+_NON_DETERMINISTIC = {"now", "current_timestamp", "get_current_timestamp", "current_date", "current_time",
+                      "today", "get_current_time", "localtimestamp", "localtime",
+                      "transaction_timestamp", "random", "setseed", "uuid", "gen_random_uuid",
+                      "uuidv4", "uuidv7"}
+
+
+class RuleRefused(Exception):
+    """The rule's SQL is not allowed to run; the message says why."""
+
+
+@dataclass(frozen=True)
+class CheckedSQL:
+    """A rule's single SELECT, with the tables and functions it names."""
+
+    query: str
+    tables: frozenset[str]
+    functions: frozenset[str]
+
+
+def check_sql(sql: str) -> CheckedSQL:
+    """Refuse anything but one SELECT that calls only allowed functions."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise RuleRefused(f"SQL does not parse: {_first_line(exc)}") from None
+    if len(statements) != 1:
+        raise RuleRefused(f"a rule must be exactly one statement; found {len(statements)}")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        raise RuleRefused(f"only SELECT is allowed; found {statement.type.name}")
+    query = statement.query.strip().rstrip(";").strip()
+    tree = _parse_tree(query)
+    tables, ctes, functions = set(), set(), set()
+    _walk(tree, tables, ctes, functions)
+    for name in sorted(functions):
+        if name in _FORBIDDEN_NAMES or name.startswith(_FORBIDDEN_PREFIXES):
+            why = ("is not deterministic; use sounding_snapshot.collected_at as 'now'"
+                   if name in _NON_DETERMINISTIC else "reaches outside the snapshot")
+            raise RuleRefused(f"function {name}() is not allowed: it {why}")
+    return CheckedSQL(query, frozenset(tables - ctes), frozenset(functions))
+
+
+def _parse_tree(query: str) -> dict[str, Any]:
+    """DuckDB's own parse tree of a query, as JSON (parsing only; nothing is bound or run)."""
+    with duckdb.connect(":memory:", config=_BASE_CONFIG) as con:
+        text = con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0]
+    tree = json.loads(text)
+    if tree.get("error"):
+        raise RuleRefused(f"SQL does not parse: {tree.get('error_message', 'unknown error')}")
+    return tree
+
+
+def _walk(node: Any, tables: set[str], ctes: set[str], functions: set[str]) -> None:
+    """Collect table names, CTE names and function names from a parse tree."""
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and "table_name" in node:
+            tables.add(str(node["table_name"]).lower())
+        if "function_name" in node:
+            functions.add(str(node["function_name"]).lower())
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            for entry in cte_map.get("map", []):
+                ctes.add(str(entry.get("key", "")).lower())
+        for value in node.values():
+            _walk(value, tables, ctes, functions)
+    elif isinstance(node, list):
+        for value in node:
+            _walk(value, tables, ctes, functions)
+
+
+_BASE_CONFIG = {
+    "autoload_known_extensions": "false",
+    "autoinstall_known_extensions": "false",
+    "allow_community_extensions": "false",
+}
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of a DuckDB error message."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _quote(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    """A quoted SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _select_list(schema: Sequence[dict[str, str]]) -> str:
+    """Columns of a table view; JSON columns are exposed as DuckDB's JSON type."""
+    parts = []
+    for column in schema:
+        name = _quote(column["name"])
+        parts.append(f"{name}::JSON AS {name}" if column["type"] == JSON else name)
+    return ", ".join(parts)
+
+
+def _empty_table_sql(spec: TableSpec) -> str:
+    """An empty, typed table for a declared table the snapshot does not have."""
+    cols = ", ".join(f"{_quote(c.name)} {DUCKDB_TYPES[c.type]}" for c in spec.all_columns)
+    return f"CREATE TABLE {_quote(spec.name)} ({cols})"
+
+
+class Sandbox:
+    """One snapshot, loaded as views, behind a locked-down DuckDB connection."""
+
+    def __init__(self, snapshot: Snapshot, declared: Iterable[TableSpec], *, memory_limit: str = "2GB",
+                 threads: int | None = None) -> None:
+        self.snapshot = snapshot
+        self.con = duckdb.connect(":memory:", config=dict(_BASE_CONFIG))
+        self.available: set[str] = set(snapshot.tables)
+        self.missing: set[str] = set()
+        files: list[str] = []
+        con = self.con
+        con.execute("SET TimeZone = 'UTC'")
+        for name, entry in sorted(snapshot.tables.items()):
+            paths = [str(f.path.resolve()) for f in snapshot.files(name)]
+            files.extend(paths)
+            listing = ", ".join(_literal(p) for p in paths)
+            con.execute(f"CREATE VIEW {_quote(name)} AS SELECT {_select_list(entry['schema'])} "
+                        f"FROM read_parquet([{listing}])")
+        for spec in declared:
+            if spec.name not in self.available:
+                con.execute(_empty_table_sql(spec))
+                self.missing.add(spec.name)
+        self._create_meta_tables()
+        con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in files)}]")
+        con.execute("SET enable_external_access = false")
+        con.execute(f"SET memory_limit = {_literal(memory_limit)}")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        con.execute("SET lock_configuration = true")
+
+    def _create_meta_tables(self) -> None:
+        """Tables describing the snapshot itself: time, accounts, collected scopes, gaps."""
+        con, snap = self.con, self.snapshot
+        manifest = snap.manifest
+        con.execute("CREATE TABLE sounding_snapshot (collected_at TIMESTAMPTZ, started_at TIMESTAMPTZ, "
+                    "format_version INTEGER, tool_version VARCHAR, caller_arn VARCHAR, "
+                    "caller_account_id VARCHAR, partition VARCHAR)")
+        con.execute("INSERT INTO sounding_snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [snap.collected_at, snap.started_at, manifest["format_version"],
+                     manifest["tool_version"], manifest["caller"].get("arn", ""),
+                     manifest["caller"].get("account_id", ""),
+                     manifest.get("options", {}).get("partition", "aws")])
+        con.execute("CREATE TABLE sounding_accounts (account_id VARCHAR, name VARCHAR, email VARCHAR, "
+                    "reachable BOOLEAN, regions VARCHAR[])")
+        for account in snap.accounts:
+            con.execute("INSERT INTO sounding_accounts VALUES (?, ?, ?, ?, ?)",
+                        [account["account_id"], account.get("name", ""), account.get("email", ""),
+                         account.get("reachable", True), list(account.get("regions", []))])
+        con.execute("CREATE TABLE sounding_scopes AS SELECT account_id, unnest(regions) AS region "
+                    "FROM sounding_accounts")
+        con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
+                    "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
+                    "message VARCHAR)")
+        for gap in snap.gaps:
+            con.execute("INSERT INTO sounding_gaps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [gap["account_id"], gap["region"], gap["table"], gap["service"],
+                         gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
+
+    def run(self, query: str, *, timeout: float, max_rows: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a checked query with a time bound; returns column names and at most max_rows + 1 rows."""
+        timer = threading.Timer(timeout, self.con.interrupt)
+        timer.start()
+        try:
+            cursor = self.con.execute(f"SELECT * FROM ({query}) AS rule_output LIMIT {max_rows + 1}")
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        finally:
+            timer.cancel()
+        return columns, rows
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.con.close()
