@@ -14,7 +14,7 @@ from collector.declarations import GLOBAL_REGION, TableSpec
 from collector.tables import ALL_TABLES
 from engine.findings import REQUIRED_COLUMNS, Finding
 from engine.rules import STATUSES, Rule
-from engine.sandbox import META_TABLES, RuleRefused, Sandbox, check_sql
+from engine.sandbox import DERIVED_FROM, META_TABLES, RuleRefused, Sandbox, check_sql
 from engine.snapshot import Snapshot
 
 DEFAULT_TIMEOUT = 60.0
@@ -66,7 +66,7 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
     unknown = sorted(checked.tables - known_tables)
     if unknown:
         return [rule_error(snapshot, rule, f"reads table {unknown[0]}, which no declaration provides")]
-    missing = sorted(checked.tables & sandbox.missing)
+    missing = sorted(tables_read(checked.tables) & sandbox.missing)
     if missing:
         return [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
                                  resource_id=account_resource(a["account_id"], _partition(snapshot)),
@@ -84,7 +84,16 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
         findings = to_findings(rule, columns, rows, max_rows)
     except ValueError as exc:
         return [rule_error(snapshot, rule, f"invalid output: {exc}")]
-    return apply_gaps(snapshot, rule, findings, checked.tables)
+    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables))
+
+
+def tables_read(names: frozenset[str]) -> frozenset[str]:
+    """The collected tables a rule depends on, derived views resolved to their sources."""
+    resolved = set(names)
+    for view, sources in DERIVED_FROM.items():
+        if view in names:
+            resolved |= sources
+    return frozenset(resolved)
 
 
 def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], max_rows: int) -> list[Finding]:

@@ -13,7 +13,9 @@ import duckdb
 from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
 from engine.snapshot import Snapshot
 
-META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps")
+META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps", "account_regions")
+# Views the engine derives from collected tables: a rule reading one reads (and depends on the gaps of) these.
+DERIVED_FROM = {"account_regions": frozenset({"regions"})}
 
 # Functions a rule may not call: they reach outside the snapshot, reveal the environment,
 # run SQL from strings, or make results depend on anything but the snapshot.
@@ -183,6 +185,12 @@ class Sandbox:
                          account.get("reachable", True), list(account.get("regions", []))])
         con.execute("CREATE TABLE sounding_scopes AS SELECT account_id, unnest(regions) AS region "
                     "FROM sounding_accounts")
+        con.execute(
+            "CREATE VIEW account_regions AS SELECT r.account_id, r.region_name AS region, r.opt_in_status, "
+            "r.opt_in_status IN ('opt-in-not-required', 'opted-in') AS enabled, "
+            "(s.region IS NOT NULL) AS collected "
+            "FROM regions AS r LEFT JOIN sounding_scopes AS s "
+            "ON s.account_id = r.account_id AND s.region = r.region_name")
         con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
                     "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
                     "message VARCHAR)")
