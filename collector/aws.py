@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -47,6 +48,8 @@ class AccountClients:
         self.config = config or client_config()
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._results: dict[Any, Any] = {}
+        self._key_locks: dict[Any, threading.Lock] = {}
 
     def get(self, service: str, region: str) -> Any:
         """The client for a service in a region, created once."""
@@ -58,6 +61,21 @@ class AccountClients:
                 client.meta.events.register("before-send", self.counter)
                 self._clients[key] = client
             return client
+
+    def once(self, key: Any, call: Callable[[], Any]) -> Any:
+        """Run `call` once per key for this account and share its result (or re-raise its error)."""
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            if key not in self._results:
+                try:
+                    self._results[key] = (True, call())
+                except Exception as exc:  # remembered so that sibling tables record the same gap
+                    self._results[key] = (False, exc)
+            ok, value = self._results[key]
+        if not ok:
+            raise value
+        return value
 
 
 @cache

@@ -93,8 +93,12 @@ class TableSpec:
     # Error codes that mean "there is nothing", not "we could not read it".
     empty_on: tuple[str, ...] = ()
     fan_out: FanOut | None = None
-    # A special case: a named function that returns the items instead of the generic call.
-    fetch: Callable[..., list[dict[str, Any]]] | None = None
+    # A special case: a named function `fetch(client, params)` that returns the items instead
+    # of the generic call (it raises on failure, and the runner records the gap).
+    fetch: Callable[..., list[Any]] | None = None
+    # A table computed from each row of its fan_out parent without any API call, e.g. one row
+    # per statement of a policy document: `derive(parent_row)` returns the items.
+    derive: Callable[[dict[str, Any]], list[Any]] | None = None
     # Where moto (the test stand-in) does not implement the call; shown in docs/tables.md.
     moto_gap: str = ""
 
@@ -102,6 +106,8 @@ class TableSpec:
         names = [c.name for c in self.all_columns]
         if len(names) != len(set(names)):
             raise ValueError(f"table {self.name}: duplicate column names")
+        if self.derive is not None and self.fan_out is None:
+            raise ValueError(f"table {self.name}: derive needs a fan_out parent")
         missing = [k for k in self.key if k not in names]
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not declared")

@@ -33,15 +33,20 @@ def extract_items(expression: str, response: Any) -> list[Any]:
     return [found]
 
 
-def call_items(client: Any, spec: TableSpec, params: dict[str, Any]) -> list[Any]:
-    """Every item of one operation call, following pagination where the service offers it."""
-    method = xform_name(spec.operation)
-    if spec.paginate and client.can_paginate(method):
-        items: list[Any] = []
-        for page in client.get_paginator(method).paginate(**params):
-            items.extend(extract_items(spec.items, page))
-        return items
-    return extract_items(spec.items, getattr(client, method)(**params))
+def call_pages(client: Any, operation: str, params: dict[str, Any], paginate: bool) -> list[Any]:
+    """Every response page of one operation call, following pagination where the service offers it."""
+    method = xform_name(operation)
+    if paginate and client.can_paginate(method):
+        return list(client.get_paginator(method).paginate(**params))
+    return [getattr(client, method)(**params)]
+
+
+def call_items(clients: AccountClients, client: Any, spec: TableSpec, call_region: str,
+               params: dict[str, Any]) -> list[Any]:
+    """The items of one call; tables that read the same call share one set of requests."""
+    key = (spec.service, call_region, spec.operation, repr(sorted(params.items())), spec.paginate)
+    pages = clients.once(key, lambda: call_pages(client, spec.operation, params, spec.paginate))
+    return [item for page in pages for item in extract_items(spec.items, page)]
 
 
 def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region: str,
@@ -60,7 +65,12 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
             calls.append((params, parent))
     for params, parent in calls:
         try:
-            items = spec.fetch(client) if spec.fetch is not None else call_items(client, spec, params)
+            if spec.derive is not None:
+                items = spec.derive(parent or {})
+            elif spec.fetch is not None:
+                items = spec.fetch(client, params)
+            else:
+                items = call_items(clients, client, spec, call_region, params)
         except Exception as exc:  # every failure is recorded; see collector.gaps.classify
             code, kind, message = classify(exc)
             if code in spec.empty_on:

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 GENERATED_AT = "report_generated_at"
 
 
-def fetch(client: Any, *, attempts: int = 30, delay: float = 1.0) -> list[dict[str, Any]]:
+def fetch(client: Any, _params: dict[str, Any], *, attempts: int = 30, delay: float = 1.0) -> list[dict[str, Any]]:
     """Every row of a fresh credential report, each with the report's generation time."""
     for _ in range(attempts):
         state = client.generate_credential_report().get("State")

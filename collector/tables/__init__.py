@@ -3,9 +3,30 @@
 from __future__ import annotations
 
 from collector.declarations import TableSpec
-from collector.tables import ec2, iam
+from collector.tables import (
+    accessanalyzer,
+    account,
+    cloudtrail,
+    config,
+    controltower,
+    ec2,
+    events,
+    guardduty,
+    iam,
+    inspector,
+    macie,
+    networkfirewall,
+    organizations,
+    securityhub,
+    securitylake,
+    shield,
+    sso,
+)
 
-ALL_TABLES: tuple[TableSpec, ...] = (*ec2.TABLES, *iam.TABLES)
+MODULES = (ec2, iam, organizations, account, controltower, cloudtrail, config, events, securityhub, guardduty,
+           accessanalyzer, sso, macie, inspector, networkfirewall, shield, securitylake)
+
+ALL_TABLES: tuple[TableSpec, ...] = tuple(spec for module in MODULES for spec in module.TABLES)
 
 TABLES_BY_NAME: dict[str, TableSpec] = {spec.name: spec for spec in ALL_TABLES}
 

@@ -1,0 +1,5 @@
+"""accessanalyzer declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

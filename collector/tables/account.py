@@ -1,0 +1,5 @@
+"""account declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

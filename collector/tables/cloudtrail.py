@@ -1,0 +1,5 @@
+"""cloudtrail declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

@@ -1,0 +1,5 @@
+"""config declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

@@ -1,0 +1,5 @@
+"""controltower declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

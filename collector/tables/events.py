@@ -1,0 +1,5 @@
+"""events declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

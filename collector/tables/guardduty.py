@@ -1,0 +1,5 @@
+"""guardduty declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

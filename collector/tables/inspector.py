@@ -1,0 +1,5 @@
+"""inspector declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

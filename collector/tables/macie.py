@@ -1,0 +1,5 @@
+"""macie declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

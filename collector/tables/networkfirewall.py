@@ -1,0 +1,5 @@
+"""networkfirewall declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

@@ -1,0 +1,5 @@
+"""organizations declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

@@ -1,0 +1,5 @@
+"""securityhub declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

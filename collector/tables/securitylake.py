@@ -1,0 +1,5 @@
+"""securitylake declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

@@ -1,0 +1,5 @@
+"""shield declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()

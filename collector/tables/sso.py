@@ -1,0 +1,5 @@
+"""sso declarations."""
+
+from collector.declarations import TableSpec
+
+TABLES: tuple[TableSpec, ...] = ()
