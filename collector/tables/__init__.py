@@ -39,6 +39,13 @@ def select(services: list[str] | None) -> tuple[TableSpec, ...]:
     if not services:
         return ALL_TABLES
     wanted = set(services)
-    chosen = tuple(s for s in ALL_TABLES if s.service in wanted or s.name in wanted)
     # The regions table decides where regional tables run: always collect it.
-    return tuple(s for s in ALL_TABLES if s.name == "regions" or s in chosen)
+    chosen = {s.name for s in ALL_TABLES if s.service in wanted or s.name in wanted} | {"regions"}
+    # A fanned-out table needs its parent.
+    pending = list(chosen)
+    while pending:
+        spec = TABLES_BY_NAME[pending.pop()]
+        if spec.fan_out and spec.fan_out.parent not in chosen:
+            chosen.add(spec.fan_out.parent)
+            pending.append(spec.fan_out.parent)
+    return tuple(s for s in ALL_TABLES if s.name in chosen)
