@@ -1,0 +1,1 @@
+"""One module per `sounding` command; engine.cli registers them."""

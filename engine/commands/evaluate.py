@@ -1,0 +1,59 @@
+"""`sounding evaluate`: rules over a snapshot, findings out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
+from engine.output import write_output
+from engine.report import FORMATS
+from engine.rules import SEVERITIES, STATUSES
+
+
+@click.command()
+@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Also run the rules in DIR (repeatable).")
+@click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
+@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
+@click.option("--section", "sections", multiple=True, type=int, help="Only rules of these sections.")
+@click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES),
+              help="Only rules of these severities.")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only report findings with these statuses.")
+@click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="info", show_default=True,
+              help="Exit 1 when a FAIL at or above this severity exists ('none': never).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
+              help="Seconds a rule may run before it is stopped and reported as ERROR.")
+@format_option(tuple(FORMATS))
+@output_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@handles_errors
+def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
+             sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
+             fail_on: str, timeout: float, output_format: str, output: Path | None, quiet: bool) -> None:
+    """Run the rules over a snapshot, offline, and report the findings.
+
+    Exit status: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input.
+
+    \b
+    Example:
+      sounding evaluate snapshots/example --format json --fail-on high
+    """
+    from engine.evaluate import evaluate as run_evaluate
+    from engine.selection import select_rules
+    from engine.snapshot import open_snapshot
+
+    snap = open_snapshot(snapshot)
+    rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
+                         severities=severities)
+    evaluation = run_evaluate(snap, rules, timeout=timeout, progress=None if quiet else say)
+    gate = [f for f in evaluation.findings if f.status == "FAIL" and not f.waived]
+    if statuses:
+        evaluation.findings = [f for f in evaluation.findings if f.status in statuses]
+    write_output(FORMATS[output_format](evaluation), output)
+    if fail_on != "none" and any(f.at_or_above(fail_on) for f in gate):
+        sys.exit(EXIT_FINDINGS)
