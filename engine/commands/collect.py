@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from engine.commands.common import handles_errors, say, sigterm_as_interrupt
+from engine.commands.common import handles_errors, say, sigterm_as_interrupt, split_values
 from engine.errors import InputError
 
 
