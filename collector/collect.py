@@ -163,7 +163,8 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                     for name, table_rows in rows.items():
                         state.rows[name].extend(table_rows)
                     state.gaps.extend(gaps)
-                    if region == GLOBAL_REGION and REGIONS_TABLE in rows:
+                    regions_failed = any(g.table == REGIONS_TABLE for g in gaps)
+                    if region == GLOBAL_REGION and REGIONS_TABLE in rows and not regions_failed:
                         state.rows[REGIONS_TABLE] = [
                             r for r in state.rows[REGIONS_TABLE]
                             if partition_of_region(r["region_name"]) == partition]
@@ -172,7 +173,7 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                         for reg in state.regions:
                             for chain in regional_chains:
                                 submit(state, chain, reg, reg)
-                    elif region == GLOBAL_REGION and any(g.table == REGIONS_TABLE for g in gaps):
+                    elif region == GLOBAL_REGION and regions_failed:
                         state.regions = list(regions or [])
                         for reg in state.regions:
                             for chain in regional_chains:

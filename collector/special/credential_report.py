@@ -13,14 +13,20 @@ from botocore.exceptions import ClientError
 GENERATED_AT = "report_generated_at"
 
 
-def fetch(client: Any, _params: dict[str, Any], *, attempts: int = 30, delay: float = 1.0) -> list[dict[str, Any]]:
+def _delays(attempts: int, first: float, cap: float) -> list[float]:
+    """Back-off between polls: short at first (reports are usually ready within a second), then capped."""
+    return [min(cap, first * 2**n) for n in range(attempts)]
+
+
+def fetch(client: Any, _params: dict[str, Any], *, attempts: int = 20, first_delay: float = 0.2,
+          max_delay: float = 5.0) -> list[dict[str, Any]]:
     """Every row of a fresh credential report, each with the report's generation time."""
-    for _ in range(attempts):
-        state = client.generate_credential_report().get("State")
-        if state == "COMPLETE":
+    delays = _delays(attempts, first_delay, max_delay)
+    for delay in delays:
+        if client.generate_credential_report().get("State") == "COMPLETE":
             break
         time.sleep(delay)
-    for attempt in range(attempts):
+    for attempt, delay in enumerate(delays):
         try:
             response = client.get_credential_report()
             break

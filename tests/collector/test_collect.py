@@ -1,0 +1,102 @@
+"""Collecting one account: enabled regions only, gaps recorded, nothing complete-looking on interrupt."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from moto import mock_aws
+
+from collector import collect as collect_module
+from collector.collect import Target, chains, collect, enabled_regions
+from collector.declarations import STRING, Column, FanOut, TableSpec
+from collector.tables import TABLES_BY_NAME, select
+
+ACCOUNT = "123456789012"
+CALLER = {"arn": f"arn:aws:iam::{ACCOUNT}:user/auditor", "account_id": ACCOUNT, "partition": "aws"}
+
+
+def test_enabled_regions_filters_partition_opt_in_and_wanted() -> None:
+    rows = [{"region_name": "us-east-1", "opt_in_status": "opt-in-not-required"},
+            {"region_name": "af-south-1", "opt_in_status": "not-opted-in"},
+            {"region_name": "ap-east-1", "opt_in_status": "opted-in"},
+            {"region_name": "cn-north-1", "opt_in_status": "opt-in-not-required"},
+            {"region_name": "us-gov-west-1", "opt_in_status": "opt-in-not-required"}]
+    assert enabled_regions(rows, "aws", None) == ["ap-east-1", "us-east-1"]
+    assert enabled_regions(rows, "aws", ["us-east-1", "af-south-1"]) == ["us-east-1"]
+
+
+def test_chains_put_children_after_parents() -> None:
+    parent = TableSpec(name="p", service="s", operation="O", scope="global", items="", columns=(), key=(), doc="")
+    child = TableSpec(name="c", service="s", operation="O2", scope="global", items="", columns=(), key=(), doc="",
+                      fan_out=FanOut("p", {}))
+    assert [[s.name for s in chain] for chain in chains([child, parent])] == [["p", "c"]]
+
+
+def test_select_keeps_regions_and_parents() -> None:
+    assert [s.name for s in select(["iam_password_policy"])] == ["regions", "iam_password_policy"]
+
+
+@mock_aws
+def test_collect_one_account(tmp_path: Path) -> None:
+    boto3.client("iam").update_account_password_policy(MinimumPasswordLength=16)
+    target = Target(ACCOUNT, boto3.Session(region_name="us-east-1"))
+    summary = collect([target], select(None), tmp_path / "snap", partition="aws", caller=CALLER,
+                      regions=["eu-west-1", "us-east-1", "cn-north-1"])
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert manifest["accounts"] == [{"account_id": ACCOUNT, "name": "", "email": "", "role_arn": "",
+                                     "regions": ["eu-west-1", "us-east-1"], "reachable": True}]
+    assert manifest["tables"]["iam_password_policy"]["rows"] == 1
+    regions = manifest["tables"]["regions"]["rows"]
+    assert regions == summary.rows - sum(t["rows"] for n, t in manifest["tables"].items() if n != "regions")
+    assert all(not r.startswith(("cn-", "us-gov-")) for r in manifest["regions"])
+    assert summary.api_calls == manifest["api_calls"] > 0
+
+
+@mock_aws
+def test_regions_failure_is_a_gap_for_every_regional_table(tmp_path: Path) -> None:
+    def deny(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "DescribeRegions")
+
+    session = boto3.Session(region_name="us-east-1")
+    session.events.register("before-call.ec2.DescribeRegions", deny)
+    regional = TableSpec(name="t_vpcs", service="ec2", operation="DescribeVpcs", scope="regional", items="Vpcs",
+                         columns=(Column("vpc_id", STRING, "VpcId"),), key=("vpc_id",), doc="t")
+    specs = [TABLES_BY_NAME["regions"], regional]
+    collect([Target(ACCOUNT, session)], specs, tmp_path / "snap", partition="aws", caller=CALLER)
+    gaps = json.loads((tmp_path / "snap" / "manifest.json").read_text())["gaps"]
+    assert [(g["table"], g["error_code"]) for g in gaps] == [("regions", "UnauthorizedOperation"),
+                                                              ("t_vpcs", "RegionsUnknown")]
+
+
+@mock_aws
+def test_unreachable_account_is_recorded_not_fatal(tmp_path: Path) -> None:
+    from collector.gaps import Gap
+
+    failure = Gap("210987654321", "global", "*", "sts", "AssumeRole", "AccessDenied", "access_denied", "no trust")
+    targets = [Target(ACCOUNT, boto3.Session(region_name="us-east-1")),
+               Target("210987654321", None, failure=failure)]
+    collect(targets, select(["iam"]), tmp_path / "snap", partition="aws", caller=CALLER, regions=["us-east-1"])
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert [a["reachable"] for a in manifest["accounts"]] == [True, False]
+    assert [g["table"] for g in manifest["gaps"]] == ["*"]
+
+
+@mock_aws
+def test_interrupted_collection_leaves_no_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(collect_module, "_write_account", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam"]), tmp_path / "snap",
+                partition="aws", caller=CALLER, regions=["us-east-1"])
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam"]), tmp_path / "snap",
+            partition="aws", caller=CALLER, regions=["us-east-1"])
+    assert (tmp_path / "snap" / "manifest.json").is_file()
