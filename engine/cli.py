@@ -6,7 +6,12 @@ import click
 
 from engine.commands.collect import collect
 from engine.commands.common import version
+from engine.commands.diff import diff
 from engine.commands.evaluate import evaluate
+from engine.commands.query import query
+from engine.commands.rules_cmd import rules
+from engine.commands.tables import tables
+from engine.commands.trend import trend
 from engine.commands.verify import verify
 
 
@@ -26,10 +31,14 @@ def cli() -> None:
 
 
 # Every command, in the order `sounding --help` lists them. Add a command: one import, one line here.
-for command in (collect, verify, evaluate):
+for command in (collect, verify, evaluate, diff, trend, query, rules, tables):
     cli.add_command(command)
 
 
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="sounding")
+
+
+if __name__ == "__main__":
+    main()
