@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -28,8 +29,19 @@ class CallCounter:
             self.sent += 1
 
 
-def client_config(max_attempts: int = 10) -> Config:
+MAX_ATTEMPTS_ENV = "SOUNDING_MAX_ATTEMPTS"
+DEFAULT_MAX_ATTEMPTS = 10
+
+
+def max_attempts_setting() -> int:
+    """Attempts per call (first try + retries): SOUNDING_MAX_ATTEMPTS, else 10."""
+    value = os.environ.get(MAX_ATTEMPTS_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_ATTEMPTS
+
+
+def client_config(max_attempts: int | None = None) -> Config:
     """Adaptive retries, bounded timeouts, a recognisable user agent."""
+    max_attempts = max_attempts or max_attempts_setting()
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         connect_timeout=10,

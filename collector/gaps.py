@@ -71,6 +71,9 @@ def classify(exc: BaseException) -> tuple[str, str, str]:
         code = str(error.get("Code") or "Unknown")
         message = str(error.get("Message") or exc)
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if message.lstrip()[:15].lower() in {"<!doctype html>", "<html>"} or message.lstrip().startswith("<html"):
+            # Not the service's protocol: an endpoint that does not implement the operation.
+            return code, NOT_IMPLEMENTED, f"the endpoint answered HTTP {status or code} with an HTML page"
         return code, _kind_for_code(code, status), _one_line(message)
     if isinstance(exc, EndpointConnectionError | UnknownEndpointError):
         return type(exc).__name__, UNAVAILABLE, _one_line(str(exc))
@@ -82,6 +85,9 @@ def classify(exc: BaseException) -> tuple[str, str, str]:
         # An answer that is not the service's protocol: an HTML error page, typically from
         # an endpoint that does not implement the operation.
         return "ResponseParserError", NOT_IMPLEMENTED, "the service answered with an unparseable response"
+    if isinstance(exc, NotImplementedError):
+        # What an in-process stand-in (moto's mock_aws) raises for an operation it does not implement.
+        return "NotImplementedError", NOT_IMPLEMENTED, _one_line(str(exc))
     if isinstance(exc, BotoCoreError):
         return type(exc).__name__, OTHER, _one_line(str(exc))
     return type(exc).__name__, OTHER, _one_line(str(exc))

@@ -25,6 +25,9 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # moto answers unimplemented operations with HTTP 500 pages, which AWS-grade retrying would
+    # repeat ten times; tests that exercise retries set their own value.
+    monkeypatch.setenv("SOUNDING_MAX_ATTEMPTS", "3")
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,11 @@ def test_classify(exc: BaseException, expected: tuple[str, str]) -> None:
     assert "\n" not in message
 
 
+def test_an_html_error_page_is_an_unimplemented_operation() -> None:
+    exc = client_error("500", 500, "<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>")
+    assert classify(exc) == ("500", "not_implemented", "the endpoint answered HTTP 500 with an HTML page")
+
+
 def test_messages_are_one_bounded_line() -> None:
     _code, _kind, message = classify(client_error("AccessDenied", 403, "a\nb " + "x" * 900))
     assert message.startswith("a b x") and len(message) == 500 and message.endswith("...")
