@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.evaluate import Evaluation
-from engine.report import csv_report, json_report, table_report
+from engine.report import asff, csv_report, html, json_report, junit, markdown, ocsf, sarif, table_report
 
 Renderer = Callable[[Evaluation], str]
 
@@ -13,4 +13,10 @@ FORMATS: dict[str, Renderer] = {
     "table": table_report.render,
     "json": json_report.render,
     "csv": csv_report.render,
+    "markdown": markdown.render,
+    "html": html.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "ocsf": ocsf.render,
+    "asff": asff.render,
 }
