@@ -1,0 +1,104 @@
+-- title: A multi-region trail logs the account's management events
+-- severity: critical
+-- section: 4
+-- scope: account
+-- description: CloudTrail is the record of who did what. An account passes when a trail that covers
+--   it is multi-region, is logging, and records management events both read and write: its own
+--   trail, or an organization trail of its management account (organizations_organization tells
+--   which management account an account belongs to; an organization trail counts for all of them).
+--   Trail status and selectors are read once per trail, in its home region, by the owning account;
+--   when those are missing from the snapshot (home region or management account not collected) the
+--   finding is ERROR, not FAIL. Write-only logging misses reconnaissance; read-only misses changes.
+-- remediation: From the management account, `aws cloudtrail create-trail --name org-trail --s3-bucket-name
+--   <bucket> --is-multi-region-trail --is-organization-trail --enable-log-file-validation --kms-key-id <key>`,
+--   then `aws cloudtrail start-logging --name org-trail`. Keep the default event selector (ReadWriteType All,
+--   IncludeManagementEvents true) or an advanced selector on eventCategory = Management without readOnly.
+-- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html,
+--   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
+-- frameworks: CIS 3.1, FSBP CloudTrail.1, FSBP CloudTrail.3
+WITH trails AS (
+    SELECT t.*
+    FROM cloudtrail_trails AS t
+    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
+    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
+                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
+),
+judged AS (
+    SELECT
+        t.account_id AS owner, t.trail_arn, t.name, t.home_region,
+        coalesce(t.is_multi_region_trail, false) AS multi,
+        coalesce(t.is_organization_trail, false) AS org_trail,
+        st.trail_arn IS NOT NULL AS has_status,
+        coalesce(st.is_logging, false) AS logging,
+        sel.trail_arn IS NOT NULL AS has_selectors,
+        coalesce(sel.read_write_type = 'All', false) OR coalesce(sel.advanced_all_management_events, false)
+            AS all_management
+    FROM trails AS t
+    LEFT JOIN cloudtrail_trail_status AS st
+        ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region
+    LEFT JOIN cloudtrail_event_selectors AS sel
+        ON sel.account_id = t.account_id AND sel.trail_arn = t.trail_arn AND sel.region = t.home_region
+),
+coverage AS (
+    SELECT j.owner AS account_id, j.* FROM judged AS j
+    UNION ALL
+    SELECT o.account_id, j.*
+    FROM organizations_organization AS o
+    JOIN judged AS j ON j.org_trail AND j.owner = o.master_account_id AND o.account_id <> j.owner
+),
+described AS (
+    SELECT
+        c.*,
+        c.multi AND c.has_status AND c.has_selectors AND c.logging AND c.all_management AS qualifies,
+        c.multi AND NOT (c.has_status AND c.has_selectors) AS unknown,
+        'trail ' || c.name || CASE WHEN c.owner <> c.account_id
+            THEN ' (organization trail of ' || c.owner || ')' ELSE '' END AS label,
+        concat_ws(', ',
+            CASE WHEN NOT c.multi THEN 'single-region (' || c.home_region || ')' END,
+            CASE WHEN c.multi AND NOT c.has_status THEN 'status not collected (home region '
+                || c.home_region || ')' END,
+            CASE WHEN c.has_status AND NOT c.logging THEN 'not logging' END,
+            CASE WHEN c.multi AND NOT c.has_selectors THEN 'event selectors not collected' END,
+            CASE WHEN c.has_selectors AND NOT c.all_management
+                THEN 'does not record all management read and write events' END) AS problem
+    FROM coverage AS c
+),
+-- Organization trails of a management account that is not in this snapshot: visible, not judgeable.
+unseen AS (
+    SELECT DISTINCT t.account_id, 'organization trail ' || t.name || ' of management account '
+        || split_part(t.trail_arn, ':', 5) || ', which is not in this snapshot' AS note
+    FROM cloudtrail_trails AS t
+    WHERE coalesce(t.is_organization_trail, false)
+      AND split_part(t.trail_arn, ':', 5) <> t.account_id
+      AND split_part(t.trail_arn, ':', 5) NOT IN (SELECT account_id FROM sounding_accounts WHERE reachable)
+),
+verdict AS (
+    SELECT
+        a.account_id,
+        bool_or(d.qualifies) AS passes,
+        arg_min(d.label, d.trail_arn) FILTER (WHERE d.qualifies) AS passing,
+        bool_or(d.unknown) OR EXISTS (SELECT 1 FROM unseen AS u WHERE u.account_id = a.account_id) AS unknown,
+        count(d.trail_arn) AS candidates,
+        string_agg(d.label || ': ' || d.problem, '; ' ORDER BY d.name, d.trail_arn) AS problems,
+        (SELECT string_agg(u.note, '; ' ORDER BY u.note) FROM unseen AS u WHERE u.account_id = a.account_id)
+            AS unseen_notes
+    FROM sounding_accounts AS a
+    LEFT JOIN described AS d ON d.account_id = a.account_id
+    WHERE a.reachable
+    GROUP BY a.account_id
+)
+SELECT
+    v.account_id,
+    'global' AS region,
+    'arn:' || s.partition || ':::' || v.account_id AS resource_id,
+    CASE WHEN coalesce(v.passes, false) THEN 'PASS' WHEN v.unknown THEN 'ERROR' ELSE 'FAIL' END AS status,
+    CASE
+        WHEN coalesce(v.passes, false) THEN 'Multi-region ' || v.passing
+            || ' is logging and records management read and write events.'
+        WHEN v.unknown THEN 'No trail is known to qualify and some could not be judged: '
+            || concat_ws('; ', v.problems, v.unseen_notes) || '.'
+        WHEN v.candidates = 0 THEN 'No trail covers this account: neither its own nor an organization trail.'
+        ELSE 'No multi-region trail logs all management events: ' || v.problems || '.'
+    END AS reason
+FROM verdict AS v
+CROSS JOIN sounding_snapshot AS s

@@ -1,0 +1,107 @@
+-- title: CloudTrail Insights events raise an alert
+-- severity: low
+-- section: 9
+-- scope: account+region
+-- description: An Insights event says the rate of write calls or errors departed from normal: often the first
+--   sign of a runaway script or an attacker. Per account and region where Insights is on: a trail of
+--   the account with insight selectors covers the region (multi-region, or homed there); other regions
+--   are SKIP (cloudtrail_insights judges those). Event: detail-type AWS Insight via CloudTrail (any
+--   source, as Insights events carry the source of the service they are about).
+--   A rule counts when it is on the default bus (AWS services deliver there), ENABLED (or
+--   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), has at least one target, and its event pattern
+--   lets the event through: each of "source" and "detail-type" is either absent from the pattern (any
+--   value) or a list holding the value, or a {"prefix"}, {"wildcard"}, {"equals-ignore-case"},
+--   {"exists": true} or {"anything-but": value | list | {"prefix"}} that accepts it. Filters on other
+--   fields (detail.severity, account) narrow the rule but are accepted.
+-- remediation: `aws events put-rule --name cloudtrail-insights --event-pattern '{"detail-type":["AWS Insight via
+--   CloudTrail"]}'` and `aws events put-targets --rule cloudtrail-insights --targets Id=sns,Arn=<topic arn>`.
+-- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html,
+--   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
+WITH wanted(alt, field, want) AS (VALUES (1, 'detail-type', 'AWS Insight via CloudTrail')),
+trails AS (
+    SELECT t.*
+    FROM cloudtrail_trails AS t
+    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
+    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
+                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
+),
+insights AS (
+    SELECT t.account_id, t.home_region, coalesce(t.is_multi_region_trail, false) AS multi
+    FROM trails AS t
+    JOIN cloudtrail_insight_selectors AS i
+        ON i.account_id = t.account_id AND i.trail_arn = t.trail_arn AND i.region = t.home_region
+    WHERE len(i.insight_types) > 0
+),
+candidates AS (
+    SELECT
+        r.account_id, r.region, r.name, r.state, r.event_pattern,
+        EXISTS (SELECT 1 FROM events_targets AS t
+                WHERE t.account_id = r.account_id AND t.region = r.region
+                  AND t.event_bus_name = r.event_bus_name AND t.rule_name = r.name) AS has_target
+    FROM events_rules AS r
+    WHERE r.event_bus_name = 'default' AND r.event_pattern IS NOT NULL
+),
+-- Per rule and wanted field: does the pattern let the wanted value through?
+fields AS (
+    SELECT
+        c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
+        CASE
+            WHEN json_type(c.event_pattern, '$."' || w.field || '"') IS NULL THEN true
+            WHEN json_type(c.event_pattern, '$."' || w.field || '"') <> 'ARRAY' THEN false
+            ELSE len(list_filter(CAST(json_extract(c.event_pattern, '$."' || w.field || '"') AS JSON[]), lambda e:
+                coalesce((json_type(e) = 'VARCHAR' AND e->>'$' = w.want)
+                    OR (json_type(e, '$.prefix') = 'VARCHAR' AND starts_with(w.want, e->>'$.prefix'))
+                    OR (json_type(e, '$."equals-ignore-case"') = 'VARCHAR'
+                        AND lower(e->>'$."equals-ignore-case"') = lower(w.want))
+                    OR (json_type(e, '$.wildcard') = 'VARCHAR' AND w.want LIKE replace(e->>'$.wildcard', '*', '%'))
+                    OR (e->>'$.exists' = 'true')
+                    OR (json_type(e, '$."anything-but"') = 'VARCHAR' AND e->>'$."anything-but"' <> w.want)
+                    OR (json_type(e, '$."anything-but"') = 'ARRAY'
+                        AND NOT list_contains(json_extract_string(e, '$."anything-but"[*]'), w.want))
+                    OR (json_type(e, '$."anything-but".prefix') = 'VARCHAR'
+                        AND NOT starts_with(w.want, e->>'$."anything-but".prefix')), false))) > 0
+        END AS ok
+    FROM candidates AS c
+    CROSS JOIN wanted AS w
+),
+matching AS (
+    SELECT DISTINCT account_id, region, name, state, has_target,
+        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
+    FROM fields
+    GROUP BY account_id, region, name, state, has_target, alt
+    HAVING bool_and(ok)
+),
+alerting AS (
+    SELECT
+        account_id, region,
+        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
+        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
+            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
+            FILTER (WHERE NOT alerting) AS weak
+    FROM matching
+    GROUP BY account_id, region
+)
+SELECT
+    r.account_id,
+    r.region,
+    'arn:' || s.partition || '::' || r.region || ':' || r.account_id AS resource_id,
+    CASE
+        WHEN NOT r.enabled THEN 'SKIP'
+        WHEN NOT r.collected THEN 'SKIP'
+        WHEN NOT EXISTS (SELECT 1 FROM insights AS i WHERE i.account_id = r.account_id
+            AND (i.multi OR i.home_region = r.region)) THEN 'SKIP'
+        WHEN a.good IS NOT NULL THEN 'PASS'
+        ELSE 'FAIL'
+    END AS status,
+    CASE
+        WHEN NOT r.enabled THEN 'Region not enabled (' || r.opt_in_status || ').'
+        WHEN NOT r.collected THEN 'Region not collected in this snapshot.'
+        WHEN NOT EXISTS (SELECT 1 FROM insights AS i WHERE i.account_id = r.account_id
+            AND (i.multi OR i.home_region = r.region)) THEN 'No trail of the account records Insights events in ' || r.region || ', so there are none to alert on.'
+        WHEN a.good IS NOT NULL THEN 'EventBridge rule ' || a.good || ' sends CloudTrail Insights events to a target in ' || r.region || '.'
+        ELSE 'No enabled EventBridge rule with a target matches CloudTrail Insights events in ' || r.region
+            || coalesce('; matching but not alerting: ' || a.weak, '') || '.'
+    END AS reason
+FROM account_regions AS r
+CROSS JOIN sounding_snapshot AS s
+LEFT JOIN alerting AS a ON a.account_id = r.account_id AND a.region = r.region

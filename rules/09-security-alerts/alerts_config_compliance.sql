@@ -1,0 +1,96 @@
+-- title: Config rule compliance changes raise an alert
+-- severity: low
+-- section: 9
+-- scope: account+region
+-- description: When a resource turns NON_COMPLIANT with a Config rule, an alert lets someone react before an
+--   auditor does. Per account and region where a Config recorder is recording; other regions are SKIP
+--   (config_recorder_all_regions judges those). Event: source aws.config, detail-type Config Rules
+--   Compliance Change.
+--   A rule counts when it is on the default bus (AWS services deliver there), ENABLED (or
+--   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), has at least one target, and its event pattern
+--   lets the event through: each of "source" and "detail-type" is either absent from the pattern (any
+--   value) or a list holding the value, or a {"prefix"}, {"wildcard"}, {"equals-ignore-case"},
+--   {"exists": true} or {"anything-but": value | list | {"prefix"}} that accepts it. Filters on other
+--   fields (detail.severity, account) narrow the rule but are accepted.
+-- remediation: `aws events put-rule --name config-compliance --event-pattern '{"source":["aws.config"],
+--   "detail-type":["Config Rules Compliance Change"],"detail":{"newEvaluationResult":{"complianceType":
+--   ["NON_COMPLIANT"]}}}'` and `aws events put-targets --rule config-compliance --targets Id=sns,Arn=<topic arn>`.
+-- references: https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
+WITH wanted(alt, field, want) AS (VALUES (1, 'source', 'aws.config'), (1, 'detail-type', 'Config Rules Compliance Change')),
+recording AS (
+    SELECT account_id, region, bool_or(coalesce(recording, false)) AS recording
+    FROM config_recorder_status
+    GROUP BY account_id, region
+),
+candidates AS (
+    SELECT
+        r.account_id, r.region, r.name, r.state, r.event_pattern,
+        EXISTS (SELECT 1 FROM events_targets AS t
+                WHERE t.account_id = r.account_id AND t.region = r.region
+                  AND t.event_bus_name = r.event_bus_name AND t.rule_name = r.name) AS has_target
+    FROM events_rules AS r
+    WHERE r.event_bus_name = 'default' AND r.event_pattern IS NOT NULL
+),
+-- Per rule and wanted field: does the pattern let the wanted value through?
+fields AS (
+    SELECT
+        c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
+        CASE
+            WHEN json_type(c.event_pattern, '$."' || w.field || '"') IS NULL THEN true
+            WHEN json_type(c.event_pattern, '$."' || w.field || '"') <> 'ARRAY' THEN false
+            ELSE len(list_filter(CAST(json_extract(c.event_pattern, '$."' || w.field || '"') AS JSON[]), lambda e:
+                coalesce((json_type(e) = 'VARCHAR' AND e->>'$' = w.want)
+                    OR (json_type(e, '$.prefix') = 'VARCHAR' AND starts_with(w.want, e->>'$.prefix'))
+                    OR (json_type(e, '$."equals-ignore-case"') = 'VARCHAR'
+                        AND lower(e->>'$."equals-ignore-case"') = lower(w.want))
+                    OR (json_type(e, '$.wildcard') = 'VARCHAR' AND w.want LIKE replace(e->>'$.wildcard', '*', '%'))
+                    OR (e->>'$.exists' = 'true')
+                    OR (json_type(e, '$."anything-but"') = 'VARCHAR' AND e->>'$."anything-but"' <> w.want)
+                    OR (json_type(e, '$."anything-but"') = 'ARRAY'
+                        AND NOT list_contains(json_extract_string(e, '$."anything-but"[*]'), w.want))
+                    OR (json_type(e, '$."anything-but".prefix') = 'VARCHAR'
+                        AND NOT starts_with(w.want, e->>'$."anything-but".prefix')), false))) > 0
+        END AS ok
+    FROM candidates AS c
+    CROSS JOIN wanted AS w
+),
+matching AS (
+    SELECT DISTINCT account_id, region, name, state, has_target,
+        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
+    FROM fields
+    GROUP BY account_id, region, name, state, has_target, alt
+    HAVING bool_and(ok)
+),
+alerting AS (
+    SELECT
+        account_id, region,
+        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
+        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
+            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
+            FILTER (WHERE NOT alerting) AS weak
+    FROM matching
+    GROUP BY account_id, region
+)
+SELECT
+    r.account_id,
+    r.region,
+    'arn:' || s.partition || '::' || r.region || ':' || r.account_id AS resource_id,
+    CASE
+        WHEN NOT r.enabled THEN 'SKIP'
+        WHEN NOT r.collected THEN 'SKIP'
+        WHEN NOT coalesce(c.recording, false) THEN 'SKIP'
+        WHEN a.good IS NOT NULL THEN 'PASS'
+        ELSE 'FAIL'
+    END AS status,
+    CASE
+        WHEN NOT r.enabled THEN 'Region not enabled (' || r.opt_in_status || ').'
+        WHEN NOT r.collected THEN 'Region not collected in this snapshot.'
+        WHEN NOT coalesce(c.recording, false) THEN 'AWS Config is not recording in ' || r.region || ', so there are no compliance changes to alert on.'
+        WHEN a.good IS NOT NULL THEN 'EventBridge rule ' || a.good || ' sends Config compliance changes to a target in ' || r.region || '.'
+        ELSE 'No enabled EventBridge rule with a target matches Config compliance changes in ' || r.region
+            || coalesce('; matching but not alerting: ' || a.weak, '') || '.'
+    END AS reason
+FROM account_regions AS r
+CROSS JOIN sounding_snapshot AS s
+LEFT JOIN alerting AS a ON a.account_id = r.account_id AND a.region = r.region
+LEFT JOIN recording AS c ON c.account_id = r.account_id AND c.region = r.region
