@@ -20,6 +20,9 @@ from collector.run import run_table
 from collector.write import SnapshotWriter
 
 REGIONS_TABLE = "regions"
+# The table that says whether an account is its organization's management account; it decides
+# where management-only tables (TableSpec.management_only) are read.
+ORGANIZATION_TABLE = "organizations_organization"
 ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
 
 Progress = Callable[[str], None]
@@ -35,6 +38,9 @@ class Target:
     email: str = ""
     role_arn: str = ""
     failure: Gap | None = None
+    # True: these credentials administer the organization (the --org caller); False: never read
+    # management-only tables here; None: decide from organizations_organization.master_account_id.
+    org_admin: bool | None = None
 
 
 @dataclass
@@ -121,7 +127,9 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
     clock = time.monotonic()
     writer = SnapshotWriter(out, specs, replace=replace)
     home = home_region(partition)
-    global_chains = chains([s for s in specs if s.scope == "global"])
+    global_chains = chains([s for s in specs if s.scope == "global" and not s.management_only])
+    management_chains = chains([s for s in specs if s.scope == "global" and s.management_only])
+    decides_admin = any(s.name == ORGANIZATION_TABLE for s in specs)
     regional_chains = chains([s for s in specs if s.scope == "regional"])
     states = {t.account_id: _AccountState(t, AccountClients(t.session, counter, client_config())
                                           if t.session else None) for t in targets}
@@ -144,6 +152,11 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                     continue
                 for chain in global_chains:
                     submit(state, chain, GLOBAL_REGION, home)
+                if management_chains and state.target.org_admin:
+                    for chain in management_chains:
+                        submit(state, chain, GLOBAL_REGION, home)
+                elif management_chains and state.target.org_admin is None and not decides_admin:
+                    state.gaps.extend(_unknown_admin_gaps(state.target.account_id, management_chains))
             done_accounts = [s for s in states.values() if s.pending == 0]
             while running or done_accounts:
                 for state in done_accounts:
@@ -163,6 +176,12 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                     for name, table_rows in rows.items():
                         state.rows[name].extend(table_rows)
                     state.gaps.extend(gaps)
+                    if region == GLOBAL_REGION and management_chains and state.target.org_admin is None:
+                        if administers_organization(account_id, rows.get(ORGANIZATION_TABLE, [])):
+                            for chain in management_chains:
+                                submit(state, chain, GLOBAL_REGION, home)
+                        elif any(g.table == ORGANIZATION_TABLE for g in gaps):
+                            state.gaps.extend(_unknown_admin_gaps(account_id, management_chains))
                     regions_failed = any(g.table == REGIONS_TABLE for g in gaps)
                     if region == GLOBAL_REGION and REGIONS_TABLE in rows and not regions_failed:
                         state.rows[REGIONS_TABLE] = [
@@ -191,6 +210,19 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
         raise
     return CollectSummary(path, len(states), len(specs), total_rows, len(all_gaps), counter.sent,
                           round(time.monotonic() - clock, 2))
+
+
+def administers_organization(account_id: str, organization_rows: Sequence[dict[str, Any]]) -> bool:
+    """Whether the account is the management account of the organization it describes."""
+    return any(row.get("master_account_id") == account_id for row in organization_rows)
+
+
+def _unknown_admin_gaps(account_id: str, management_chains: list[list[TableSpec]]) -> list[Gap]:
+    """Management-only tables cannot be placed when the organization is unknown: say so per table."""
+    return [Gap(account_id, GLOBAL_REGION, spec.name, spec.service, spec.operation, "OrganizationUnknown",
+                "other", f"{ORGANIZATION_TABLE} was not collected, so whether this account administers "
+                "its organization is unknown")
+            for chain in management_chains for spec in chain]
 
 
 def _unknown_region_gaps(account_id: str, regional_chains: list[list[TableSpec]]) -> list[Gap]:

@@ -42,6 +42,10 @@ DUCKDB_TYPES: dict[str, str] = {
 
 GLOBAL_REGION = "global"
 
+# A parameter value the runner replaces with the id of the account being collected, for APIs
+# that want the caller's own account spelled out (inspector2:BatchGetAccountStatus accountIds).
+THIS_ACCOUNT = "{this_account}"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -101,6 +105,9 @@ class TableSpec:
     derive: Callable[[dict[str, Any]], list[Any]] | None = None
     # Where moto (the test stand-in) does not implement the call; shown in docs/tables.md.
     moto_gap: str = ""
+    # Read only in an account that administers the organization (its management account, or the
+    # --org caller's delegated administrator account): members would answer AccessDenied.
+    management_only: bool = False
 
     def __post_init__(self) -> None:
         names = [c.name for c in self.all_columns]

@@ -10,7 +10,7 @@ import jmespath
 from botocore import xform_name
 
 from collector.aws import AccountClients
-from collector.declarations import TableSpec
+from collector.declarations import THIS_ACCOUNT, TableSpec
 from collector.gaps import Gap, classify
 from collector.values import item_to_row
 
@@ -37,8 +37,12 @@ def call_pages(client: Any, operation: str, params: dict[str, Any], paginate: bo
     """Every response page of one operation call, following pagination where the service offers it."""
     method = xform_name(operation)
     if paginate and client.can_paginate(method):
-        return list(client.get_paginator(method).paginate(**params))
-    return [getattr(client, method)(**params)]
+        pages = list(client.get_paginator(method).paginate(**params))
+    else:
+        pages = [getattr(client, method)(**params)]
+    # Request ids and HTTP headers are not data: a whole-response item (GetDetector) must not carry them.
+    return [{k: v for k, v in page.items() if k != "ResponseMetadata"} if isinstance(page, dict) else page
+            for page in pages]
 
 
 def call_items(clients: AccountClients, client: Any, spec: TableSpec, call_region: str,
@@ -56,11 +60,11 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
     client = clients.get(spec.service, call_region)
     calls: list[tuple[dict[str, Any], dict[str, Any] | None]]
     if spec.fan_out is None:
-        calls = [(dict(spec.params), None)]
+        calls = [(bind_account(spec.params, account_id), None)]
     else:
         calls = []
         for parent in parent_rows:
-            params = dict(spec.params)
+            params = bind_account(spec.params, account_id)
             params.update({api: parent[col] for api, col in spec.fan_out.params.items()})
             calls.append((params, parent))
     for params, parent in calls:
@@ -83,6 +87,15 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
         context = _parent_context(parent)
         result.rows.extend(item_to_row(spec, item, account_id, region, context) for item in items)
     return result
+
+
+def bind_account(params: dict[str, Any], account_id: str) -> dict[str, Any]:
+    """The declared parameters with THIS_ACCOUNT (alone or in a list) replaced by the account id."""
+    def bind(value: Any) -> Any:
+        if isinstance(value, list):
+            return [bind(v) for v in value]
+        return account_id if value == THIS_ACCOUNT else value
+    return {name: bind(value) for name, value in params.items()}
 
 
 def _parent_context(parent: dict[str, Any] | None) -> dict[str, Any] | None:

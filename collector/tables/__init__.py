@@ -48,4 +48,7 @@ def select(services: list[str] | None) -> tuple[TableSpec, ...]:
         if spec.fan_out and spec.fan_out.parent not in chosen:
             chosen.add(spec.fan_out.parent)
             pending.append(spec.fan_out.parent)
+        # Whether an account administers its organization is read from organizations_organization.
+        if spec.management_only and "organizations_organization" not in chosen:
+            chosen.add("organizations_organization")
     return tuple(s for s in ALL_TABLES if s.name in chosen)

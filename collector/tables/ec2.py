@@ -1,6 +1,6 @@
-"""EC2 declarations: the account's regions (and, later, VPCs)."""
+"""EC2 declarations: the account's regions and VPCs."""
 
-from collector.declarations import STRING, Column, TableSpec
+from collector.declarations import BOOL, STRING, Column, TableSpec
 
 REGIONS = TableSpec(
     name="regions",
@@ -21,4 +21,21 @@ REGIONS = TableSpec(
         "(ec2:DescribeRegions AllRegions=true).",
 )
 
-TABLES = (REGIONS,)
+VPCS = TableSpec(
+    name="ec2_vpcs",
+    service="ec2",
+    operation="DescribeVpcs",
+    scope="regional",
+    items="Vpcs",
+    columns=(
+        Column("vpc_id", STRING, "VpcId", "The VPC's id."),
+        Column("is_default", BOOL, "IsDefault", "True for the region's default VPC."),
+        Column("state", STRING, "State", "pending or available."),
+        Column("cidr_block", STRING, "CidrBlock", "The primary IPv4 CIDR block."),
+        Column("owner_id", STRING, "OwnerId", "The owning account (differs for VPCs shared with this account)."),
+    ),
+    key=("vpc_id",),
+    doc="VPCs of each region, the default VPC flagged (ec2:DescribeVpcs).",
+)
+
+TABLES = (REGIONS, VPCS)

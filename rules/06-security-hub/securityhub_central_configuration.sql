@@ -1,0 +1,95 @@
+-- title: Security Hub is administered centrally for the organization
+-- severity: medium
+-- section: 6
+-- scope: org
+-- description: With a delegated administrator and central configuration, Security Hub is enabled, and its
+--   standards and controls are set, in every account and region from one place, and new accounts are
+--   covered on creation. Without it each account is configured by hand and drifts; without a finding
+--   aggregator, findings stay scattered across regions.
+-- remediation: From the management account: `aws securityhub enable-organization-admin-account --admin-account-id
+--   SECURITY_ACCOUNT_ID`; then in the delegated administrator's home region:
+--   `aws securityhub create-finding-aggregator --region-linking-mode ALL_REGIONS` and
+--   `aws securityhub update-organization-configuration --auto-enable=false --organization-configuration ConfigurationType=CENTRAL`,
+--   and attach a configuration policy to the organization root.
+-- references: https://docs.aws.amazon.com/securityhub/latest/userguide/central-configuration-intro.html,
+--   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-aggregation.html
+WITH org_accounts AS (
+    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
+    FROM organizations_organization
+),
+scopes AS (
+    SELECT DISTINCT org_id, org_arn, master_account_id AS account_id FROM org_accounts
+    UNION ALL
+    SELECT NULL, NULL, a.account_id
+    FROM sounding_accounts AS a
+    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM org_accounts)
+),
+members AS (
+    SELECT sc.account_id AS scope_account_id, oa.account_id
+    FROM scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
+    UNION ALL
+    SELECT account_id, account_id FROM scopes WHERE org_id IS NULL
+),
+admins AS (
+    SELECT m.scope_account_id, string_agg(DISTINCT d.delegated_account_id, ', ' ORDER BY d.delegated_account_id) AS ids
+    FROM members AS m
+    JOIN organizations_delegated_administrators AS d ON d.account_id = m.account_id
+    WHERE d.service_principal = 'securityhub.amazonaws.com'
+    GROUP BY m.scope_account_id
+),
+central AS (
+    SELECT m.scope_account_id,
+           string_agg(DISTINCT c.account_id || ' in ' || c.region, ', ' ORDER BY c.account_id || ' in ' || c.region) AS wheres
+    FROM members AS m
+    JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
+    WHERE c.configuration_type = 'CENTRAL'
+    GROUP BY m.scope_account_id
+),
+aggregators AS (
+    SELECT m.scope_account_id,
+           string_agg(DISTINCT split_part(f.finding_aggregator_arn, ':', 4), ', '
+                      ORDER BY split_part(f.finding_aggregator_arn, ':', 4)) AS regions
+    FROM members AS m
+    JOIN securityhub_finding_aggregators AS f ON f.account_id = m.account_id
+    GROUP BY m.scope_account_id
+),
+judged AS (
+    SELECT
+        sc.account_id,
+        sc.org_id,
+        coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+        EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
+        ad.ids AS admin_ids,
+        ce.wheres AS central_in,
+        ag.regions AS aggregation_regions
+    FROM scopes AS sc
+    CROSS JOIN sounding_snapshot AS s
+    LEFT JOIN admins AS ad ON ad.scope_account_id = sc.account_id
+    LEFT JOIN central AS ce ON ce.scope_account_id = sc.account_id
+    LEFT JOIN aggregators AS ag ON ag.scope_account_id = sc.account_id
+)
+SELECT
+    account_id,
+    'global' AS region,
+    resource_id,
+    CASE
+        WHEN org_id IS NULL THEN 'FAIL'
+        WHEN NOT collected AND admin_ids IS NULL THEN 'ERROR'
+        WHEN admin_ids IS NULL THEN 'FAIL'
+        WHEN central_in IS NOT NULL OR aggregation_regions IS NOT NULL THEN 'PASS'
+        ELSE 'FAIL'
+    END AS status,
+    CASE
+        WHEN org_id IS NULL THEN 'The account is in no organization, so Security Hub cannot have a delegated '
+            || 'administrator or a central configuration.'
+        WHEN NOT collected AND admin_ids IS NULL THEN 'The management account ' || account_id
+            || ' was not collected, so the Security Hub delegated administrator is unknown.'
+        WHEN admin_ids IS NULL THEN 'Organization ' || org_id || ' has no Security Hub delegated administrator.'
+        WHEN central_in IS NOT NULL OR aggregation_regions IS NOT NULL THEN 'Security Hub delegated administrator '
+            || admin_ids || '; '
+            || concat_ws('; ', 'central configuration (CENTRAL) in ' || central_in,
+                         'finding aggregation into ' || aggregation_regions) || '.'
+        ELSE 'Security Hub delegated administrator ' || admin_ids
+            || ', but no central configuration (CENTRAL) and no finding aggregator.'
+    END AS reason
+FROM judged

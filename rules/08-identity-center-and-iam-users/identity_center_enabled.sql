@@ -1,0 +1,78 @@
+-- title: IAM Identity Center is enabled for the organization
+-- severity: medium
+-- section: 8
+-- scope: org
+-- description: Identity Center gives people short-lived role credentials in every account from one
+--   identity source, with MFA and central off-boarding, instead of long-lived IAM users and access keys
+--   scattered across accounts.
+-- remediation: In the management account, open IAM Identity Center and choose Enable (it creates the
+--   organization instance in the current region), connect your identity provider, then delegate its
+--   administration: `aws organizations register-delegated-administrator --account-id ACCOUNT_ID
+--   --service-principal sso.amazonaws.com`.
+-- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/get-set-up-for-idc.html,
+--   https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-instances.html
+-- frameworks: CIS 1.21
+WITH org_accounts AS (
+    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
+    FROM organizations_organization
+),
+scopes AS (
+    SELECT DISTINCT org_id, org_arn, master_account_id AS account_id FROM org_accounts
+    UNION ALL
+    SELECT NULL, NULL, a.account_id
+    FROM sounding_accounts AS a
+    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM org_accounts)
+),
+members AS (
+    SELECT sc.account_id AS scope_account_id, oa.account_id
+    FROM scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
+    UNION
+    SELECT account_id, account_id FROM scopes
+),
+instances AS (
+    SELECT
+        m.scope_account_id,
+        string_agg(DISTINCT i.instance_arn || ' in ' || i.region, ', ' ORDER BY i.instance_arn || ' in ' || i.region)
+            FILTER (WHERE i.status = 'ACTIVE' AND coalesce(i.owner_account_id, i.account_id) = m.scope_account_id)
+            AS active_here,
+        string_agg(DISTINCT i.instance_arn || ' (' || coalesce(i.status, 'status unknown') || ', owner '
+                   || coalesce(i.owner_account_id, i.account_id) || ')', ', ')
+            FILTER (WHERE i.status IS DISTINCT FROM 'ACTIVE' OR coalesce(i.owner_account_id, i.account_id) <> m.scope_account_id)
+            AS others
+    FROM members AS m
+    JOIN sso_instances AS i ON i.account_id = m.account_id
+    GROUP BY m.scope_account_id
+),
+judged AS (
+    SELECT
+        sc.account_id,
+        sc.org_id,
+        coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+        EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
+        i.active_here,
+        i.others
+    FROM scopes AS sc
+    CROSS JOIN sounding_snapshot AS s
+    LEFT JOIN instances AS i ON i.scope_account_id = sc.account_id
+)
+SELECT
+    account_id,
+    'global' AS region,
+    resource_id,
+    CASE
+        WHEN active_here IS NOT NULL THEN 'PASS'
+        WHEN NOT collected THEN 'ERROR'
+        ELSE 'FAIL'
+    END AS status,
+    CASE
+        WHEN active_here IS NOT NULL AND org_id IS NULL THEN 'Identity Center account instance ' || active_here || ' is active.'
+        WHEN active_here IS NOT NULL THEN 'Identity Center organization instance ' || active_here || ' is active.'
+        WHEN NOT collected THEN 'The management account ' || account_id
+            || ' was not collected, so the organization''s Identity Center instance is unknown.'
+        WHEN others IS NOT NULL AND org_id IS NOT NULL THEN 'Organization ' || org_id
+            || ' has no active Identity Center organization instance; seen: ' || others || '.'
+        WHEN others IS NOT NULL THEN 'No active Identity Center instance; seen: ' || others || '.'
+        WHEN org_id IS NOT NULL THEN 'Organization ' || org_id || ' has no Identity Center instance in any collected region.'
+        ELSE 'The account has no Identity Center instance in any collected region.'
+    END AS reason
+FROM judged
