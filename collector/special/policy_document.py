@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 Statement = dict[str, Any]
 
@@ -13,19 +13,29 @@ class PolicyDocumentError(ValueError):
     """The document is not a JSON policy document."""
 
 
-def parse_document(document: str | dict[str, Any] | None) -> dict[str, Any]:
+def parse_document(document: str | bytes | dict[str, Any] | None) -> dict[str, Any]:
     """A policy document as a dict, from a dict, JSON text, or URL-encoded JSON (as IAM returns it)."""
     if document is None:
         return {}
     if isinstance(document, dict):
         return document
+    if isinstance(document, bytes):
+        document = document.decode("utf-8", "replace")
+    if not isinstance(document, str):
+        raise PolicyDocumentError(f"a policy document must be a JSON object, not {type(document).__name__}")
     text = document.strip()
-    if text.startswith("%7B") or text.startswith("%7b") or ("%22" in text and not text.startswith("{")):
-        text = unquote(text)
+    encoded = not text.startswith("{") and "%" in text
+    if encoded:
+        text = unquote(text).strip()
     try:
         parsed = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PolicyDocumentError(f"not JSON: {exc.msg} at column {exc.colno}") from None
+        try:  # form encoding writes spaces as '+'
+            parsed = json.loads(unquote_plus(document.strip())) if encoded else None
+        except json.JSONDecodeError:
+            parsed = None
+        if parsed is None:
+            raise PolicyDocumentError(f"not JSON: {exc.msg} at column {exc.colno}") from None
     if not isinstance(parsed, dict):
         raise PolicyDocumentError("a policy document must be a JSON object")
     return parsed
@@ -53,7 +63,7 @@ def _principals(value: Any) -> dict[str, list[str]] | None:
     return {"*": _strings(value)}
 
 
-def statements(document: str | dict[str, Any] | None) -> list[Statement]:
+def statements(document: str | bytes | dict[str, Any] | None) -> list[Statement]:
     """One normalised dict per statement: lists for actions and resources, dicts for the rest."""
     parsed = parse_document(document)
     raw = parsed.get("Statement", [])
@@ -79,3 +89,15 @@ def statements(document: str | dict[str, Any] | None) -> list[Statement]:
             "conditions": condition if isinstance(condition, dict) else None,
         })
     return result
+
+
+def condition_entries(conditions: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A Condition element flattened to [{operator, key, values}], sorted, so rules need no JSON walking."""
+    entries = []
+    for operator, block in sorted((conditions or {}).items()):
+        if not isinstance(block, dict):
+            entries.append({"operator": str(operator), "key": None, "values": _strings(block)})
+            continue
+        for key, values in sorted(block.items()):
+            entries.append({"operator": str(operator), "key": str(key), "values": _strings(values)})
+    return entries

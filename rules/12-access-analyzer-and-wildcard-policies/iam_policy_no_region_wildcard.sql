@@ -1,0 +1,52 @@
+-- title: No customer managed or inline policy allows resource ARNs in any region
+-- severity: low
+-- section: 12
+-- scope: policy
+-- description: A resource ARN with a wildcard in its region field (arn:aws:ec2:*:111111111111:instance/*)
+--   extends a grant to every region, including regions nobody watches, which eases lateral
+--   movement and hides resources from region-scoped monitoring. A bare "*" resource is not an
+--   ARN and is judged by the other wildcard rules.
+-- remediation: Name the regions you use in the ARN (arn:aws:ec2:eu-west-1:ACCOUNT:instance/*), or
+--   add a condition such as {"StringEquals": {"aws:RequestedRegion": ["eu-west-1"]}}, then
+--   `aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://policy.json --set-as-default`.
+--   Restrict regions for the whole organization with an SCP that denies outside an allow-list.
+-- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
+--   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
+WITH policies AS (
+    SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
+    FROM iam_policies AS p
+    WHERE p.arn NOT LIKE 'arn:%:iam::aws:policy/%'
+    UNION ALL
+    SELECT i.account_id,
+           'arn:' || s.partition || ':iam::' || i.account_id || ':' || i.principal_kind || '/' || i.principal_name
+               || '/policy/' || i.policy_name,
+           'Inline policy ' || i.policy_name || ' of ' || i.principal_kind || ' ' || i.principal_name
+    FROM iam_inline_policies AS i
+    CROSS JOIN sounding_snapshot AS s
+),
+wildcards AS (
+    SELECT account_id, policy_id, statement_index, sid,
+           list_filter(resources, lambda r: r LIKE 'arn:%' AND regexp_matches(split_part(r, ':', 4), '[*?]'))
+               AS any_region
+    FROM iam_policy_statements
+    WHERE policy_kind IN ('managed', 'inline') AND effect = 'Allow'
+),
+offending AS (
+    SELECT account_id, policy_id,
+           string_agg(array_to_string(any_region, ', ') || ' in statement ' || statement_index
+                      || coalesce(' (' || sid || ')', ''), '; ' ORDER BY statement_index) AS grants
+    FROM wildcards
+    WHERE len(any_region) > 0
+    GROUP BY account_id, policy_id
+)
+SELECT
+    p.account_id,
+    'global' AS region,
+    p.policy_id AS resource_id,
+    CASE WHEN o.policy_id IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
+    CASE
+        WHEN o.policy_id IS NULL THEN p.label || ' names no resource ARN with a wildcard region.'
+        ELSE p.label || ' allows resource ARNs in any region: ' || o.grants || '.'
+    END AS reason
+FROM policies AS p
+LEFT JOIN offending AS o ON o.account_id = p.account_id AND o.policy_id = p.policy_id

@@ -1,0 +1,52 @@
+-- title: No customer managed or inline policy grants every action of a service
+-- severity: low
+-- section: 12
+-- scope: policy
+-- description: An action such as "s3:*" or "iam:*" grants every present and future action of the
+--   service, including the destructive and permission-changing ones (s3:PutBucketPolicy,
+--   iam:PassRole). A bare "*" grants every action of every service and is reported too.
+--   Checked: customer managed policies' default versions and inline policies of users, groups and roles.
+-- remediation: List the actions the workload needs (service:Get*, service:List*, or exact names;
+--   IAM Access Analyzer policy generation helps), e.g. replace "s3:*" with
+--   {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::BUCKET/*"},
+--   then `aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://policy.json --set-as-default`.
+-- references: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21,
+--   https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html
+-- frameworks: FSBP IAM.21
+WITH policies AS (
+    SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
+    FROM iam_policies AS p
+    WHERE p.arn NOT LIKE 'arn:%:iam::aws:policy/%'
+    UNION ALL
+    SELECT i.account_id,
+           'arn:' || s.partition || ':iam::' || i.account_id || ':' || i.principal_kind || '/' || i.principal_name
+               || '/policy/' || i.policy_name,
+           'Inline policy ' || i.policy_name || ' of ' || i.principal_kind || ' ' || i.principal_name
+    FROM iam_inline_policies AS i
+    CROSS JOIN sounding_snapshot AS s
+),
+wildcards AS (
+    SELECT account_id, policy_id, statement_index, sid,
+           list_filter(actions, lambda a: regexp_matches(a, '^([A-Za-z0-9-]+|\*):\*$') OR a = '*') AS whole
+    FROM iam_policy_statements
+    WHERE policy_kind IN ('managed', 'inline') AND effect = 'Allow'
+),
+offending AS (
+    SELECT account_id, policy_id,
+           string_agg(array_to_string(whole, ', ') || ' in statement ' || statement_index
+                      || coalesce(' (' || sid || ')', ''), '; ' ORDER BY statement_index) AS grants
+    FROM wildcards
+    WHERE len(whole) > 0
+    GROUP BY account_id, policy_id
+)
+SELECT
+    p.account_id,
+    'global' AS region,
+    p.policy_id AS resource_id,
+    CASE WHEN o.policy_id IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
+    CASE
+        WHEN o.policy_id IS NULL THEN p.label || ' allows no service-wide wildcard action.'
+        ELSE p.label || ' allows service-wide wildcard actions: ' || o.grants || '.'
+    END AS reason
+FROM policies AS p
+LEFT JOIN offending AS o ON o.account_id = p.account_id AND o.policy_id = p.policy_id
