@@ -126,6 +126,10 @@ def _pick(expect: list[dict[str, str]], finding: Finding) -> dict[str, str]:
     for item in expect:
         if all(item.get(k) == getattr(finding, k) for k in COMPARED):
             return item
+    # Same resource, other status: compare the same reason fields, so the diff shows only what differs.
+    for item in expect:
+        if all(item.get(k) == getattr(finding, k) for k in COMPARED if k != "status"):
+            return item
     return {}
 
 

@@ -29,6 +29,8 @@ class Evaluation:
     snapshot: Snapshot
     rules: list[Rule]
     findings: list[Finding]
+    # What became of each waiver (engine.waivers.WaiverOutcome); None when no waivers file was used.
+    waivers: list[Any] | None = None
 
 
 def account_resource(account_id: str, partition: str = "aws") -> str:

@@ -28,13 +28,16 @@ from engine.rules import SEVERITIES, STATUSES
               help="Exit 1 when a FAIL at or above this severity exists ('none': never).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
               help="Seconds a rule may run before it is stopped and reported as ERROR.")
+@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Waivers TOML file [default: ./sounding-waivers.toml when present].")
 @format_option(tuple(FORMATS))
 @output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @handles_errors
 def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
              sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
-             fail_on: str, timeout: float, output_format: str, output: Path | None, quiet: bool) -> None:
+             fail_on: str, timeout: float, waivers_file: Path | None, output_format: str, output: Path | None,
+             quiet: bool) -> None:
     """Run the rules over a snapshot, offline, and report the findings.
 
     Exit status: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input.
@@ -46,11 +49,18 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
     from engine.evaluate import evaluate as run_evaluate
     from engine.selection import select_rules
     from engine.snapshot import open_snapshot
+    from engine.waivers import apply_waivers, find_waivers_file, load_waivers
 
     snap = open_snapshot(snapshot)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
                          severities=severities)
+    waivers_path = find_waivers_file(waivers_file)
+    waivers = load_waivers(waivers_path) if waivers_path else None
     evaluation = run_evaluate(snap, rules, timeout=timeout, progress=None if quiet else say)
+    if waivers is not None:
+        evaluation.waivers = apply_waivers(evaluation.findings, waivers, snap.collected_at)
+        for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers)):
+            say(warning)
     gate = [f for f in evaluation.findings if f.status == "FAIL" and not f.waived]
     if statuses:
         evaluation.findings = [f for f in evaluation.findings if f.status in statuses]

@@ -25,6 +25,7 @@ def document(evaluation: Evaluation) -> dict[str, Any]:
         "summary": summarize(evaluation),
         "rules": {r.id: rule_metadata(r) for r in sorted(evaluation.rules, key=lambda r: r.id)},
         "findings": [f.to_dict() for f in evaluation.findings],
+        **({"waivers": [o.to_dict() for o in evaluation.waivers]} if evaluation.waivers is not None else {}),
     }
 
 

@@ -27,4 +27,9 @@ def render(evaluation: Evaluation) -> str:
                            f.account_id, f.region, f.resource_id, f.reason] for f in shown]))
     else:
         out.append("\nNo FAIL or ERROR findings.\n")
+    if evaluation.waivers:
+        out.append(f"\n{len(evaluation.waivers)} waiver(s):\n\n")
+        out.append(table(["Waiver", "Rule", "Account", "Region", "Resource", "Owner", "Expires", "Matches"],
+                         [[o.status, o.waiver.rule, o.waiver.account, o.waiver.region, o.waiver.resource,
+                           o.waiver.owner, o.waiver.expires.isoformat(), o.matches] for o in evaluation.waivers]))
     return "".join(out)
