@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,7 +137,7 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
     all_gaps: list[Gap] = []
     total_rows = 0
     try:
-        with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect") as pool:
+        with _pool(max_workers) as pool:
             running: dict[Future, tuple[str, str]] = {}
 
             def submit(state: _AccountState, chain: list[TableSpec], region: str, call_region: str) -> None:
@@ -210,6 +211,18 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
         raise
     return CollectSummary(path, len(states), len(specs), total_rows, len(all_gaps), counter.sent,
                           round(time.monotonic() - clock, 2))
+
+
+@contextmanager
+def _pool(max_workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A thread pool that, when interrupted, drops the queued calls instead of running them all first."""
+    pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="collect")
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def administers_organization(account_id: str, organization_rows: Sequence[dict[str, Any]]) -> bool:
