@@ -1,0 +1,73 @@
+"""`sounding diff`: what drifted between two snapshots, resources and findings."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
+from engine.rules import SEVERITIES
+
+DIFF_FORMATS = ("table", "json", "csv", "markdown")
+
+
+@click.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--only", type=click.Choice(("findings", "resources")),
+              help="Report only finding drift or only resource drift (coverage is always reported).")
+@click.option("--table", "tables", multiple=True, help="Only these tables (repeatable).")
+@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Also run the rules in DIR (repeatable).")
+@click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
+@click.option("--fail-on-new", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a new FAIL at or above this severity appears (a CI regression gate).")
+@click.option("--include-volatile", is_flag=True,
+              help="Also compare columns that change without a configuration change (report times, last use).")
+@format_option(DIFF_FORMATS)
+@output_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@handles_errors
+def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_ids: tuple[str, ...],
+         rule_dirs: tuple[Path, ...], no_builtin: bool, fail_on_new: str | None, include_volatile: bool,
+         output_format: str, output: Path | None, quiet: bool) -> None:
+    """Report what changed from snapshot OLD to snapshot NEW.
+
+    Resource drift: rows added, removed or changed per table, keyed by the table's
+    primary key, with the changed columns and raw JSON paths. Finding drift: both
+    snapshots evaluated with the same rules; new failures, resolved, status changes.
+    Tables, accounts, regions and collection gaps only one snapshot covers are
+    reported as coverage, not as added or removed rows.
+
+    Exit status: 0 done, 1 a new FAIL at or above --fail-on-new, 2 bad input.
+
+    \b
+    Example:
+      sounding diff snapshots/monday snapshots/tuesday --format markdown --fail-on-new high
+    """
+    from engine.diff import diff_snapshots
+    from engine.diff.model import NEW_FAILURE
+    from engine.diff.render import FORMATS
+    from engine.errors import InputError
+    from engine.output import write_output
+    from engine.rules import severity_rank
+    from engine.selection import select_rules
+    from engine.snapshot import open_snapshot
+
+    if fail_on_new and only == "resources":
+        raise InputError("--fail-on-new", "needs finding drift; it cannot be combined with --only resources")
+    progress = None if quiet else say
+    before, after = open_snapshot(old), open_snapshot(new)
+    rules = None
+    if only != "resources":
+        rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)
+    result = diff_snapshots(before, after, tables=tables, rules=rules, resources=only != "findings",
+                            include_volatile=include_volatile, progress=progress)
+    write_output(FORMATS[output_format](result), output)
+    if fail_on_new and result.findings is not None:
+        threshold = severity_rank(fail_on_new)
+        if any(severity_rank(f.severity) >= threshold for f in result.findings.changes[NEW_FAILURE]):
+            sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,42 @@
+"""`sounding trend`: how rule results moved across a series of snapshots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.commands.common import format_option, handles_errors, output_option, say
+
+
+@click.command()
+@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--by", "by", type=click.Choice(("rule", "account", "region")), default="rule", show_default=True,
+              help="Count per rule, or per rule and account, or per rule and region.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
+              help="Also run the rules in DIR (repeatable).")
+@click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
+@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
+@format_option(("table", "json", "csv"))
+@output_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@handles_errors
+def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_builtin: bool,
+          rule_ids: tuple[str, ...], output_format: str, output: Path | None, quiet: bool) -> None:
+    """Count PASS, FAIL and other findings per rule across snapshots, oldest first.
+
+    Give several snapshot directories, or one directory holding snapshots. Every
+    snapshot is evaluated with the same rules and ordered by collection time.
+
+    \b
+    Example:
+      sounding trend snapshots/ --by account --format csv
+    """
+    from engine.output import write_output
+    from engine.selection import select_rules
+    from engine.trend import FORMATS, compute_trend, open_in_order, snapshot_paths
+
+    opened = open_in_order(snapshot_paths(snapshots))
+    rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)
+    result = compute_trend(opened, rules, by=by, progress=None if quiet else say)
+    write_output(FORMATS[output_format](result), output)

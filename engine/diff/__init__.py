@@ -1,0 +1,62 @@
+"""Diff two snapshots: what only one covers, which resources drifted, which findings moved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from collector.write import FORMAT_VERSION
+from engine.diff.coverage import compare_coverage
+from engine.diff.findings import diff_findings
+from engine.diff.model import Diff
+from engine.diff.resources import diff_tables
+from engine.errors import InputError
+from engine.rules import Rule
+from engine.snapshot import Snapshot
+
+# Snapshot format versions whose tables this diff reads; both snapshots must use one of them.
+DIFFABLE_VERSIONS = frozenset({FORMAT_VERSION})
+
+
+def check_comparable(old: Snapshot, new: Snapshot) -> None:
+    """Refuse, in one line, snapshots whose format this diff cannot compare."""
+    for label, snap in (("OLD", old), ("NEW", new)):
+        version = snap.manifest["format_version"]
+        if version not in DIFFABLE_VERSIONS:
+            raise InputError(snap.path, f"{label} has snapshot format version {version}; diff compares format "
+                                        f"version {', '.join(map(str, sorted(DIFFABLE_VERSIONS)))} only: "
+                                        f"collect it again with this Sounding")
+    if old.manifest["format_version"] != new.manifest["format_version"]:  # pragma: no cover - one version today
+        raise InputError(new.path, f"OLD has format version {old.manifest['format_version']} and NEW has "
+                                   f"{new.manifest['format_version']}: diff needs the same format version")
+
+
+def facts(snapshot: Snapshot) -> dict[str, Any]:
+    """What the diff says about each side: nothing that depends on where it lies on disk."""
+    manifest = snapshot.manifest
+    return {"collected_at": manifest["collection"]["finished_at"], "format_version": manifest["format_version"],
+            "tool_version": manifest["tool_version"], "accounts": len(snapshot.accounts),
+            "tables": len(snapshot.tables), "gaps": len(snapshot.gaps)}
+
+
+def diff_snapshots(old: Snapshot, new: Snapshot, *, tables: Sequence[str] | None = None,
+                   rules: Sequence[Rule] | None = None, resources: bool = True,
+                   include_volatile: bool = False, progress: Callable[[str], None] | None = None) -> Diff:
+    """The diff OLD → NEW; `rules=None` skips finding drift, `resources=False` skips resource drift."""
+    check_comparable(old, new)
+    wanted = sorted(set(tables)) if tables else None
+    if wanted:
+        unknown = [t for t in wanted if t not in old.tables and t not in new.tables]
+        if unknown:
+            raise InputError("--table", f"neither snapshot has a table named {unknown[0]}")
+    coverage, ground = compare_coverage(old, new, wanted)
+    if wanted:
+        coverage.tables_only_in_old = [t for t in coverage.tables_only_in_old if t in wanted]
+        coverage.tables_only_in_new = [t for t in coverage.tables_only_in_new if t in wanted]
+    result = Diff(old=facts(old), new=facts(new), coverage=coverage)
+    if resources:
+        both = [t for t in old.tables if t in new.tables and (wanted is None or t in wanted)]
+        result.tables = diff_tables(old, new, both, ground, include_volatile=include_volatile, progress=progress)
+    if rules is not None:
+        result.findings = diff_findings(old, new, rules, progress=progress)
+    return result

@@ -1,0 +1,91 @@
+"""Finding drift: both snapshots evaluated with the same rules, findings matched by rule and resource."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from engine.diff.model import (
+    NEW_FAILURE,
+    RESOLVED,
+    STATUS_CHANGED,
+    STILL_FAILING,
+    FindingChange,
+    FindingDrift,
+)
+from engine.evaluate import evaluate, tables_read
+from engine.findings import Finding
+from engine.rules import Rule
+from engine.sandbox import RuleRefused, check_sql
+from engine.snapshot import Snapshot
+
+FAIL = "FAIL"
+
+
+def diff_findings(old: Snapshot, new: Snapshot, rules: Sequence[Rule], *,
+                  progress: Callable[[str], None] | None = None) -> FindingDrift:
+    """Evaluate both snapshots and classify every finding whose status is FAIL or moved."""
+    drift = FindingDrift(rules=len(rules))
+    skipped = rules_not_compared(old, new, rules)
+    drift.rules_not_compared = [skipped[r] for r in sorted(skipped)]
+    compared = [r for r in rules if r.id not in skipped]
+    if progress:
+        progress("evaluate OLD")
+    before = _by_key(evaluate(old, compared, progress=progress).findings)
+    if progress:
+        progress("evaluate NEW")
+    after = _by_key(evaluate(new, compared, progress=progress).findings)
+    for key in sorted(set(before) | set(after)):
+        change = classify(before.get(key), after.get(key))
+        if change is not None:
+            drift.changes[change.category].append(change)
+    for changes in drift.changes.values():
+        changes.sort(key=FindingChange.sort_key)
+    return drift
+
+
+def classify(old: Finding | None, new: Finding | None) -> FindingChange | None:
+    """The drift category of one finding key; None when nothing moved and it does not fail."""
+    old_status = old.status if old else None
+    new_status = new.status if new else None
+    if new_status == FAIL and old_status != FAIL:
+        category = NEW_FAILURE
+    elif old_status == FAIL and new_status in (None, "PASS"):
+        category = RESOLVED
+    elif old_status == FAIL and new_status == FAIL:
+        category = STILL_FAILING
+    elif old_status != new_status:
+        category = STATUS_CHANGED
+    else:
+        return None
+    finding = new or old
+    assert finding is not None
+    return FindingChange(category=category, rule_id=finding.rule_id, title=finding.title,
+                         severity=finding.severity, account_id=finding.account_id, region=finding.region,
+                         resource_id=finding.resource_id, old_status=old_status, new_status=new_status,
+                         reason=finding.reason)
+
+
+def rules_not_compared(old: Snapshot, new: Snapshot, rules: Sequence[Rule]) -> dict[str, dict[str, str]]:
+    """Rules reading a table only one snapshot collected: their findings would differ for that alone."""
+    only_old = set(old.tables) - set(new.tables)
+    only_new = set(new.tables) - set(old.tables)
+    result = {}
+    for rule in rules:
+        try:
+            read = tables_read(check_sql(rule.sql).tables)
+        except RuleRefused:
+            continue
+        one_sided = sorted(read & (only_old | only_new))
+        if one_sided:
+            table = one_sided[0]
+            side = "OLD" if table in only_old else "NEW"
+            result[rule.id] = {"rule_id": rule.id, "reason": f"table {table} was collected only in {side}"}
+    return result
+
+
+def _by_key(findings: list[Finding]) -> dict[tuple[str, str, str, str], Finding]:
+    """Findings by (rule, account, region, resource); of duplicates the first in report order wins."""
+    keyed: dict[tuple[str, str, str, str], Finding] = {}
+    for finding in sorted(findings, key=Finding.sort_key):
+        keyed.setdefault(finding.key, finding)
+    return keyed

@@ -1,0 +1,96 @@
+"""Diff report formats: json (everything), csv (one line per change), table (terminal), markdown (PR comment)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from engine.diff.lines import FIELDS, lines
+from engine.diff.model import Diff
+from engine.report.text import table as text_table
+
+SECTION_TITLES = {"coverage": "Coverage", "resources": "Resource drift", "findings": "Finding drift"}
+SECTION_COLUMNS = {
+    "coverage": ("change", "subject", "account_id", "region", "path", "old", "new", "reason"),
+    "resources": ("change", "subject", "account_id", "region", "id", "path", "old", "new", "reason"),
+    "findings": ("change", "severity", "subject", "account_id", "region", "id", "old", "new", "reason"),
+}
+HEADERS = {"change": "Change", "subject": "Table/Rule", "account_id": "Account", "region": "Region",
+           "id": "Key/Resource", "path": "Path", "old": "Old", "new": "New", "severity": "Severity",
+           "reason": "Reason"}
+
+
+def render_json(diff: Diff) -> str:
+    """The whole diff as deterministic JSON."""
+    return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_csv(diff: Diff) -> str:
+    """One CSV line per change, with a header line."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(lines(diff))
+    return out.getvalue()
+
+
+def headline(diff: Diff) -> str:
+    """One sentence with the counts that matter."""
+    summary = diff.summary()
+    parts = [f"{diff.old['collected_at']} → {diff.new['collected_at']}"]
+    if "resources" in summary:
+        r = summary["resources"]
+        parts.append(f"resources: {r['added']} added, {r['removed']} removed, {r['changed']} changed")
+    if "findings" in summary:
+        f = summary["findings"]
+        parts.append(f"findings: {f['new_failure']} new failure(s), {f['resolved']} resolved, "
+                     f"{f['status_changed']} status change(s), {f['still_failing']} still failing")
+    parts.append("coverage differs" if summary["coverage_changed"] else "same coverage")
+    return " · ".join(parts)
+
+
+def render_table(diff: Diff) -> str:
+    """For a terminal: the headline, then a table per section (still-failing findings only counted)."""
+    records = list(lines(diff, still_failing=False))
+    out = [headline(diff) + "\n"]
+    if not records:
+        out.append("\nNo change.\n")
+    for section, columns in SECTION_COLUMNS.items():
+        rows = [[r[c] for c in columns] for r in records if r["section"] == section]
+        if rows:
+            out.append(f"\n{SECTION_TITLES[section]}:\n\n")
+            out.append(text_table([HEADERS[c] for c in columns], rows))
+    return "".join(out)
+
+
+def render_markdown(diff: Diff) -> str:
+    """For a pull-request comment: headline, then a markdown table per section."""
+    records = list(lines(diff, still_failing=False))
+    out = ["### Sounding diff\n\n", headline(diff) + "\n"]
+    if not records:
+        out.append("\nNo change.\n")
+    for section, columns in SECTION_COLUMNS.items():
+        rows = [r for r in records if r["section"] == section]
+        if not rows:
+            continue
+        out.append(f"\n#### {SECTION_TITLES[section]}\n\n")
+        out.append("| " + " | ".join(HEADERS[c] for c in columns) + " |\n")
+        out.append("|" + "---|" * len(columns) + "\n")
+        for record in rows:
+            out.append("| " + " | ".join(_md(record[c]) for c in columns) + " |\n")
+    return "".join(out)
+
+
+def _md(text: str) -> str:
+    """A markdown table cell: one line, pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+FORMATS: dict[str, Callable[[Diff], str]] = {
+    "table": render_table,
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+}
