@@ -39,13 +39,26 @@ def max_attempts_setting() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_ATTEMPTS
 
 
+READ_TIMEOUT_ENV = "SOUNDING_READ_TIMEOUT"
+DEFAULT_READ_TIMEOUT = 60.0
+
+
+def read_timeout_setting() -> float:
+    """Seconds to wait for an answer before the call is retried: SOUNDING_READ_TIMEOUT, else 60."""
+    try:
+        value = float(os.environ.get(READ_TIMEOUT_ENV, ""))
+    except ValueError:
+        return DEFAULT_READ_TIMEOUT
+    return value if 0 < value <= 3600 else DEFAULT_READ_TIMEOUT
+
+
 def client_config(max_attempts: int | None = None) -> Config:
     """Adaptive retries, bounded timeouts, a recognisable user agent."""
     max_attempts = max_attempts or max_attempts_setting()
     return Config(
         retries={"mode": "adaptive", "max_attempts": max_attempts},
         connect_timeout=10,
-        read_timeout=60,
+        read_timeout=read_timeout_setting(),
         user_agent_extra=USER_AGENT,
         max_pool_connections=32,
     )

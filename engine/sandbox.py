@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
+from engine.rule_process import CHILD_HEADROOM_BYTES, RuleWorker, fork_available, memory_bytes
 from engine.snapshot import Snapshot
 
 META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps", "account_regions")
@@ -27,6 +28,7 @@ _FORBIDDEN_NAMES = {
     "uuid", "gen_random_uuid", "uuidv4", "uuidv7", "checkpoint", "force_checkpoint", "duckdb_settings",
     "duckdb_extensions", "duckdb_databases", "current_database", "current_schema", "current_schemas",
     "copy_database", "install_extension", "load_extension", "write_csv", "write_parquet",
+    "json_execute_serialized_sql",
 }
 _NON_DETERMINISTIC = {"now", "current_timestamp", "get_current_timestamp", "current_date", "current_time",
                       "today", "get_current_time", "localtimestamp", "localtime",
@@ -56,8 +58,12 @@ def check_sql(sql: str) -> CheckedSQL:
     if len(statements) != 1:
         raise RuleRefused(f"a rule must be exactly one statement; found {len(statements)}")
     statement = statements[0]
-    if statement.type != duckdb.StatementType.SELECT:
-        raise RuleRefused(f"only SELECT is allowed; found {statement.type.name}")
+    try:
+        kind = statement.type
+    except ValueError:  # a statement type the Python binding has no name for (UPDATE EXTENSIONS)
+        raise RuleRefused("only SELECT is allowed; found another kind of statement") from None
+    if kind != duckdb.StatementType.SELECT:
+        raise RuleRefused(f"only SELECT is allowed; found {kind.name}")
     query = statement.query.strip().rstrip(";").strip()
     tree = _parse_tree(query)
     tables, ctes, functions = set(), set(), set()
@@ -141,11 +147,22 @@ class Sandbox:
     def __init__(self, snapshot: Snapshot, declared: Iterable[TableSpec], *, memory_limit: str = "2GB",
                  threads: int | None = None) -> None:
         self.snapshot = snapshot
-        self.con = duckdb.connect(":memory:", config=dict(_BASE_CONFIG))
+        self.declared = list(declared)
+        self.memory_limit, self.threads = memory_limit, threads
+        self.con = self._connect()
+        # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
+        # ignore interrupts: rules run in a forked worker bounded in address space and killed on timeout.
+        self.worker = (RuleWorker(self._connect, memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
+                       if fork_available() else None)
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """A new locked-down connection with the snapshot's views and meta tables."""
+        snapshot, declared, memory_limit, threads = self.snapshot, self.declared, self.memory_limit, self.threads
+        # A local connection: in the forked worker, dropping the inherited one would join threads that are gone.
+        con = duckdb.connect(":memory:", config=dict(_BASE_CONFIG))
         self.available: set[str] = set(snapshot.tables)
         self.missing: set[str] = set()
         files: list[str] = []
-        con = self.con
         con.execute("SET TimeZone = 'UTC'")
         for name, entry in sorted(snapshot.tables.items()):
             paths = [str(f.path.resolve()) for f in snapshot.files(name)]
@@ -157,17 +174,18 @@ class Sandbox:
             if spec.name not in self.available:
                 con.execute(_empty_table_sql(spec))
                 self.missing.add(spec.name)
-        self._create_meta_tables()
+        self._create_meta_tables(con)
         con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in files)}]")
         con.execute("SET enable_external_access = false")
         con.execute(f"SET memory_limit = {_literal(memory_limit)}")
         if threads:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("SET lock_configuration = true")
+        return con
 
-    def _create_meta_tables(self) -> None:
+    def _create_meta_tables(self, con: duckdb.DuckDBPyConnection) -> None:
         """Tables describing the snapshot itself: time, accounts, collected scopes, gaps."""
-        con, snap = self.con, self.snapshot
+        snap = self.snapshot
         manifest = snap.manifest
         con.execute("CREATE TABLE sounding_snapshot (collected_at TIMESTAMPTZ, started_at TIMESTAMPTZ, "
                     "format_version INTEGER, tool_version VARCHAR, caller_arn VARCHAR, "
@@ -200,11 +218,14 @@ class Sandbox:
                          gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
 
     def run(self, query: str, *, timeout: float, max_rows: int) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Run a checked query with a time bound; returns column names and at most max_rows + 1 rows."""
+        """Run a checked query with a time and memory bound; returns column names and at most max_rows + 1 rows."""
+        sql = f"SELECT * FROM ({query}) AS rule_output LIMIT {max_rows + 1}"
+        if self.worker is not None:
+            return self.worker.run(sql, timeout)
         timer = threading.Timer(timeout, self.con.interrupt)
         timer.start()
         try:
-            cursor = self.con.execute(f"SELECT * FROM ({query}) AS rule_output LIMIT {max_rows + 1}")
+            cursor = self.con.execute(sql)
             columns = [d[0] for d in cursor.description]
             rows = cursor.fetchall()
         finally:
@@ -212,5 +233,7 @@ class Sandbox:
         return columns, rows
 
     def close(self) -> None:
-        """Release the connection."""
+        """Release the connection and stop the worker."""
+        if self.worker is not None:
+            self.worker.close()
         self.con.close()

@@ -38,13 +38,18 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {printable(str(exc))}", err=True)
             sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def printable(text: str) -> str:
+    """One line however odd the input: control characters (a newline in a file name) are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[[Any], Any]:

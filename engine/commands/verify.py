@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from engine.commands.common import handles_errors, say
+from engine.errors import InputError
 
 
 @click.command()
@@ -22,5 +23,10 @@ def verify(snapshot: Path) -> None:
     from engine.snapshot import open_snapshot
 
     snap = open_snapshot(snapshot)
+    listed = {snap.path / f["path"] for t in snap.tables.values() for f in t["files"]} | {snap.path / "manifest.json"}
+    extra = sorted(p for p in snap.path.rglob("*") if (p.is_symlink() or not p.is_dir()) and p not in listed)
+    if extra:
+        raise InputError(extra[0], f"not listed in the manifest ({len(extra)} such file(s)): the snapshot was "
+                                   "changed after collection")
     files = sum(len(t["files"]) for t in snap.tables.values())
     say(f"{snapshot}: OK ({len(snap.tables)} tables, {files} files, {len(snap.gaps)} gap(s))")
