@@ -1,13 +1,15 @@
-"""Runs rule queries in a forked worker process: a wall-clock and address-space bound nothing in SQL escapes.
+"""Runs rule queries in a worker process: a wall-clock and address-space bound nothing in SQL escapes.
 
 DuckDB's memory_limit bounds its buffer manager, but some functions (repeat(), range() as a list,
-...) allocate outside it and do not notice an interrupt. The worker builds its own connection
-after the fork (a connection used across fork() can hang), bounds its address space with
-RLIMIT_AS, and is killed and replaced when a query overruns its time.
+...) allocate outside it and do not notice an interrupt. The worker is a fresh interpreter
+(`python -m engine.rule_process`), never a fork: forking a process whose DuckDB threads hold
+locks can leave the child hung. It builds its own sandbox connection, bounds its address space
+with RLIMIT_AS, and is killed and replaced when a query overruns its time.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -16,8 +18,9 @@ import resource
 import select
 import signal
 import struct
+import subprocess
+import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -40,9 +43,14 @@ def memory_bytes(limit: str) -> int:
     return int(float(match.group(1)) * _UNITS[(match.group(2) or "").upper()])
 
 
-def fork_available() -> bool:
-    """Whether rules can run in a forked worker here (Linux: fork, RLIMIT_AS and /proc)."""
-    return hasattr(os, "fork") and os.path.exists("/proc/self/status")
+def isolation_available() -> bool:
+    """Whether rules can run in a bounded worker here (Linux: RLIMIT_AS and /proc)."""
+    return hasattr(resource, "RLIMIT_AS") and os.path.exists("/proc/self/status")
+
+
+fork_available = isolation_available  # the name the hardening tests use
+
+READY_TIMEOUT = 120.0
 
 
 def _address_space() -> int:
@@ -78,31 +86,55 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
     return b"".join(chunks)
 
 
-def _serve(connect: Callable[[], duckdb.DuckDBPyConnection], limit: int, requests: int, answers: int) -> None:
-    """The worker's loop: build a connection, bound the address space, answer one query per request."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    con = connect()
+def _connect(init: dict[str, Any]) -> duckdb.DuckDBPyConnection:
+    """Build the sandbox connection for a snapshot and bound this process's address space around it."""
+    from engine.sandbox import connect_sandbox
+    from engine.snapshot import open_snapshot
+
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    # The parent verified the snapshot; the worker only needs its manifest and file list.
+    snapshot = open_snapshot(init["snapshot"], checksums=False)
+    con = connect_sandbox(snapshot, init["empty_tables"], init["memory_limit"], init["threads"])
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
-    room = limit + threads * PER_THREAD_BYTES
+    room = init["limit"] + threads * PER_THREAD_BYTES
     resource.setrlimit(resource.RLIMIT_AS, (_address_space() + room, resource.RLIM_INFINITY))
+    return con
+
+
+def _answer(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """The outcome of one query, as the parent unpickles it."""
+    try:
+        cursor = con.execute(sql)
+        return ("ok", [d[0] for d in cursor.description], cursor.fetchall())
+    except duckdb.OutOfMemoryException as exc:
+        return ("memory", str(exc))
+    except MemoryError:
+        return ("memory", "out of memory")
+    except duckdb.InterruptException as exc:
+        return ("interrupt", str(exc))
+    except duckdb.Error as exc:
+        return ("error", str(exc).strip() or type(exc).__name__)
+
+
+def _serve(requests: int, answers: int) -> None:
+    """The worker's loop: ("init", settings) builds a connection, ("query", sql) answers one query."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the worker; Ctrl-C goes to the parent
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    con: duckdb.DuckDBPyConnection | None = None
     while True:
         header = _read_exactly(requests, _HEADER.size, None)
         if header is None:
             return
-        sql = pickle.loads(_read_exactly(requests, _HEADER.unpack(header)[0], None) or b"")
-        try:
-            cursor = con.execute(sql)
-            outcome: tuple[Any, ...] = ("ok", [d[0] for d in cursor.description], cursor.fetchall())
-        except duckdb.OutOfMemoryException as exc:
-            outcome = ("memory", str(exc))
-        except MemoryError:
-            outcome = ("memory", "out of memory")
-        except duckdb.InterruptException as exc:
-            outcome = ("interrupt", str(exc))
-        except duckdb.Error as exc:
-            outcome = ("error", str(exc).strip() or type(exc).__name__)
+        kind, payload = pickle.loads(_read_exactly(requests, _HEADER.unpack(header)[0], None) or b"")
+        if kind == "init":
+            if con is not None:
+                con.close()
+                con = None
+            con = _connect(payload)
+            _send(answers, ("ready",))
+            continue
+        outcome = _answer(con, payload) if con is not None else ("error", "the worker has no snapshot")
         try:
             _send(answers, outcome)
         except MemoryError:
@@ -110,31 +142,50 @@ def _serve(connect: Callable[[], duckdb.DuckDBPyConnection], limit: int, request
 
 
 class RuleWorker:
-    """A forked process with its own sandbox connection; killed and replaced when a query overruns."""
+    """A worker process with its own sandbox connection; killed and replaced when a query overruns."""
 
-    def __init__(self, connect: Callable[[], duckdb.DuckDBPyConnection], address_space_limit: int) -> None:
-        self.connect = connect
+    def __init__(self, init: dict[str, Any], address_space_limit: int) -> None:
+        self.init = {**init, "limit": address_space_limit}
         self.limit = address_space_limit
-        self.pid: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self._requests = self._answers = -1
+        self.in_use = False
+
+    def load(self, init: dict[str, Any], address_space_limit: int) -> None:
+        """Point a running (or the next) worker at another snapshot."""
+        self.init, self.limit = {**init, "limit": address_space_limit}, address_space_limit
+        if self.process is not None:
+            self._initialise()
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id while it runs."""
+        return self.process.pid if self.process is not None else None
 
     def _start(self) -> None:
-        """Fork the worker; it builds its connection itself."""
-        request_read, request_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the worker; it never returns
-            code = 1
-            try:
-                os.close(request_write)
-                os.close(answer_read)
-                _serve(self.connect, self.limit, request_read, answer_write)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(request_read)
-        os.close(answer_write)
-        self.pid, self._requests, self._answers = pid, request_write, answer_read
+        """Start a fresh interpreter as the worker and wait until its connection is built."""
+        # Only what Python needs to import Sounding: the worker never sees credentials in the environment.
+        env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8",
+               "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen([sys.executable, "-m", "engine.rule_process"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                                        close_fds=True)
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self._requests, self._answers = self.process.stdin.fileno(), self.process.stdout.fileno()
+        self._initialise()
+
+    def _initialise(self) -> None:
+        """Send the snapshot settings and wait until the worker's connection is built."""
+        with contextlib.suppress(BrokenPipeError):  # a dead worker shows as no answer below
+            _send(self._requests, ("init", self.init))
+        try:
+            header = _read_exactly(self._answers, _HEADER.size, time.monotonic() + READY_TIMEOUT)
+        except TimeoutError:
+            header = None
+        if header is None:
+            status = self.close()
+            raise duckdb.Error(f"the rule worker did not start (status {status})")
+        _read_exactly(self._answers, _HEADER.unpack(header)[0], None)
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""
@@ -142,7 +193,7 @@ class RuleWorker:
             self._start()
         deadline = time.monotonic() + timeout
         try:
-            _send(self._requests, sql)
+            _send(self._requests, ("query", sql))
             header = _read_exactly(self._answers, _HEADER.size, deadline)
             body = _read_exactly(self._answers, _HEADER.unpack(header)[0], deadline) if header else None
         except TimeoutError:
@@ -163,12 +214,50 @@ class RuleWorker:
 
     def close(self) -> int:
         """Stop the worker (if any); returns its wait status."""
-        if self.pid is None:
+        if self.process is None:
             return 0
-        for fd in (self._requests, self._answers):
-            os.close(fd)
+        process, self.process = self.process, None
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = None
+            process.kill()
+        for stream in (process.stdin, process.stdout):
+            with contextlib.suppress(OSError):
+                if stream is not None:
+                    stream.close()
+        _, status = os.waitpid(process.pid, 0)
+        process.returncode = -1
         return status
+
+
+_SHARED: RuleWorker | None = None
+
+
+def acquire_worker(init: dict[str, Any], address_space_limit: int) -> RuleWorker:
+    """The process-wide worker, re-pointed at this snapshot; a private one when it is busy.
+
+    Starting an interpreter costs about half a second; evaluations in one process (rule tests,
+    diff) reuse one worker instead.
+    """
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = RuleWorker(init, address_space_limit)
+        atexit.register(_SHARED.close)
+    worker = _SHARED if not _SHARED.in_use else RuleWorker(init, address_space_limit)
+    worker.load(init, address_space_limit)
+    worker.in_use = True
+    return worker
+
+
+def release_worker(worker: RuleWorker) -> None:
+    """Give a worker back: the shared one stays running for the next evaluation, a private one stops."""
+    worker.in_use = False
+    if worker is not _SHARED:
+        worker.close()
+
+
+def main() -> None:
+    """Entry point of the worker process: serve queries on stdin/stdout until stdin closes."""
+    _serve(sys.stdin.fileno(), sys.stdout.fileno())
+
+
+if __name__ == "__main__":
+    main()

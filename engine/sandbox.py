@@ -11,7 +11,13 @@ from typing import Any
 import duckdb
 
 from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
-from engine.rule_process import CHILD_HEADROOM_BYTES, RuleWorker, fork_available, memory_bytes
+from engine.rule_process import (
+    CHILD_HEADROOM_BYTES,
+    acquire_worker,
+    isolation_available,
+    memory_bytes,
+    release_worker,
+)
 from engine.snapshot import Snapshot
 
 META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps", "account_regions")
@@ -135,10 +141,72 @@ def _select_list(schema: Sequence[dict[str, str]]) -> str:
     return ", ".join(parts)
 
 
-def _empty_table_sql(spec: TableSpec) -> str:
+EmptyTable = tuple[str, list[tuple[str, str]]]
+
+
+def _empty_table_sql(table: EmptyTable) -> str:
     """An empty, typed table for a declared table the snapshot does not have."""
-    cols = ", ".join(f"{_quote(c.name)} {DUCKDB_TYPES[c.type]}" for c in spec.all_columns)
-    return f"CREATE TABLE {_quote(spec.name)} ({cols})"
+    name, columns = table
+    cols = ", ".join(f"{_quote(column)} {DUCKDB_TYPES[kind]}" for column, kind in columns)
+    return f"CREATE TABLE {_quote(name)} ({cols})"
+
+
+def connect_sandbox(snapshot: Snapshot, empty_tables: Sequence[EmptyTable], memory_limit: str,
+                    threads: int | None) -> duckdb.DuckDBPyConnection:
+    """A new locked-down connection with the snapshot's views, empty declared tables and meta tables."""
+    con = duckdb.connect(":memory:", config=dict(_BASE_CONFIG))
+    files: list[str] = []
+    con.execute("SET TimeZone = 'UTC'")
+    for name, entry in sorted(snapshot.tables.items()):
+        paths = [str(f.path.resolve()) for f in snapshot.files(name)]
+        files.extend(paths)
+        listing = ", ".join(_literal(p) for p in paths)
+        con.execute(f"CREATE VIEW {_quote(name)} AS SELECT {_select_list(entry['schema'])} "
+                    f"FROM read_parquet([{listing}])")
+    for table in empty_tables:
+        con.execute(_empty_table_sql(table))
+    _create_meta_tables(con, snapshot)
+    con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in files)}]")
+    con.execute("SET enable_external_access = false")
+    con.execute(f"SET memory_limit = {_literal(memory_limit)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def _create_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
+    """Tables describing the snapshot itself: time, accounts, collected scopes, gaps."""
+    manifest = snap.manifest
+    con.execute("CREATE TABLE sounding_snapshot (collected_at TIMESTAMPTZ, started_at TIMESTAMPTZ, "
+                "format_version INTEGER, tool_version VARCHAR, caller_arn VARCHAR, "
+                "caller_account_id VARCHAR, partition VARCHAR)")
+    con.execute("INSERT INTO sounding_snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [snap.collected_at, snap.started_at, manifest["format_version"],
+                 manifest["tool_version"], manifest["caller"].get("arn", ""),
+                 manifest["caller"].get("account_id", ""),
+                 manifest.get("options", {}).get("partition", "aws")])
+    con.execute("CREATE TABLE sounding_accounts (account_id VARCHAR, name VARCHAR, email VARCHAR, "
+                "reachable BOOLEAN, regions VARCHAR[])")
+    for account in snap.accounts:
+        con.execute("INSERT INTO sounding_accounts VALUES (?, ?, ?, ?, ?)",
+                    [account["account_id"], account.get("name", ""), account.get("email", ""),
+                     account.get("reachable", True), list(account.get("regions", []))])
+    con.execute("CREATE TABLE sounding_scopes AS SELECT account_id, unnest(regions) AS region "
+                "FROM sounding_accounts")
+    con.execute(
+        "CREATE VIEW account_regions AS SELECT r.account_id, r.region_name AS region, r.opt_in_status, "
+        "r.opt_in_status IN ('opt-in-not-required', 'opted-in') AS enabled, "
+        "(s.region IS NOT NULL) AS collected "
+        "FROM regions AS r LEFT JOIN sounding_scopes AS s "
+        "ON s.account_id = r.account_id AND s.region = r.region_name")
+    con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
+                "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
+                "message VARCHAR)")
+    for gap in snap.gaps:
+        con.execute("INSERT INTO sounding_gaps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [gap["account_id"], gap["region"], gap["table"], gap["service"],
+                     gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
 
 
 class Sandbox:
@@ -147,75 +215,18 @@ class Sandbox:
     def __init__(self, snapshot: Snapshot, declared: Iterable[TableSpec], *, memory_limit: str = "2GB",
                  threads: int | None = None) -> None:
         self.snapshot = snapshot
-        self.declared = list(declared)
-        self.memory_limit, self.threads = memory_limit, threads
-        self.con = self._connect()
-        # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
-        # ignore interrupts: rules run in a forked worker bounded in address space and killed on timeout.
-        self.worker = (RuleWorker(self._connect, memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
-                       if fork_available() else None)
-
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        """A new locked-down connection with the snapshot's views and meta tables."""
-        snapshot, declared, memory_limit, threads = self.snapshot, self.declared, self.memory_limit, self.threads
-        # A local connection: in the forked worker, dropping the inherited one would join threads that are gone.
-        con = duckdb.connect(":memory:", config=dict(_BASE_CONFIG))
         self.available: set[str] = set(snapshot.tables)
-        self.missing: set[str] = set()
-        files: list[str] = []
-        con.execute("SET TimeZone = 'UTC'")
-        for name, entry in sorted(snapshot.tables.items()):
-            paths = [str(f.path.resolve()) for f in snapshot.files(name)]
-            files.extend(paths)
-            listing = ", ".join(_literal(p) for p in paths)
-            con.execute(f"CREATE VIEW {_quote(name)} AS SELECT {_select_list(entry['schema'])} "
-                        f"FROM read_parquet([{listing}])")
-        for spec in declared:
-            if spec.name not in self.available:
-                con.execute(_empty_table_sql(spec))
-                self.missing.add(spec.name)
-        self._create_meta_tables(con)
-        con.execute(f"SET allowed_paths = [{', '.join(_literal(p) for p in files)}]")
-        con.execute("SET enable_external_access = false")
-        con.execute(f"SET memory_limit = {_literal(memory_limit)}")
-        if threads:
-            con.execute(f"SET threads = {int(threads)}")
-        con.execute("SET lock_configuration = true")
-        return con
-
-    def _create_meta_tables(self, con: duckdb.DuckDBPyConnection) -> None:
-        """Tables describing the snapshot itself: time, accounts, collected scopes, gaps."""
-        snap = self.snapshot
-        manifest = snap.manifest
-        con.execute("CREATE TABLE sounding_snapshot (collected_at TIMESTAMPTZ, started_at TIMESTAMPTZ, "
-                    "format_version INTEGER, tool_version VARCHAR, caller_arn VARCHAR, "
-                    "caller_account_id VARCHAR, partition VARCHAR)")
-        con.execute("INSERT INTO sounding_snapshot VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [snap.collected_at, snap.started_at, manifest["format_version"],
-                     manifest["tool_version"], manifest["caller"].get("arn", ""),
-                     manifest["caller"].get("account_id", ""),
-                     manifest.get("options", {}).get("partition", "aws")])
-        con.execute("CREATE TABLE sounding_accounts (account_id VARCHAR, name VARCHAR, email VARCHAR, "
-                    "reachable BOOLEAN, regions VARCHAR[])")
-        for account in snap.accounts:
-            con.execute("INSERT INTO sounding_accounts VALUES (?, ?, ?, ?, ?)",
-                        [account["account_id"], account.get("name", ""), account.get("email", ""),
-                         account.get("reachable", True), list(account.get("regions", []))])
-        con.execute("CREATE TABLE sounding_scopes AS SELECT account_id, unnest(regions) AS region "
-                    "FROM sounding_accounts")
-        con.execute(
-            "CREATE VIEW account_regions AS SELECT r.account_id, r.region_name AS region, r.opt_in_status, "
-            "r.opt_in_status IN ('opt-in-not-required', 'opted-in') AS enabled, "
-            "(s.region IS NOT NULL) AS collected "
-            "FROM regions AS r LEFT JOIN sounding_scopes AS s "
-            "ON s.account_id = r.account_id AND s.region = r.region_name")
-        con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
-                    "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
-                    "message VARCHAR)")
-        for gap in snap.gaps:
-            con.execute("INSERT INTO sounding_gaps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [gap["account_id"], gap["region"], gap["table"], gap["service"],
-                         gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
+        empty = [(spec.name, [(c.name, c.type) for c in spec.all_columns])
+                 for spec in declared if spec.name not in self.available]
+        self.missing: set[str] = {name for name, _ in empty}
+        self.con = connect_sandbox(snapshot, empty, memory_limit, threads)
+        # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
+        # ignore interrupts: rules run in a separate worker process, bounded in address space and
+        # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process).
+        init = {"snapshot": str(snapshot.path), "empty_tables": empty, "memory_limit": memory_limit,
+                "threads": threads}
+        self.worker = (acquire_worker(init, memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
+                       if isolation_available() else None)
 
     def run(self, query: str, *, timeout: float, max_rows: int) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run a checked query with a time and memory bound; returns column names and at most max_rows + 1 rows."""
@@ -235,5 +246,6 @@ class Sandbox:
     def close(self) -> None:
         """Release the connection and stop the worker."""
         if self.worker is not None:
-            self.worker.close()
+            release_worker(self.worker)
+            self.worker = None
         self.con.close()

@@ -193,7 +193,7 @@ def test_getenv_does_not_exist_in_the_engine(snapshot: Path) -> None:
 
 def test_without_fork_the_in_process_timer_still_bounds_ordinary_queries(snapshot: Path, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engine.sandbox.fork_available", lambda: False)
+    monkeypatch.setattr("engine.sandbox.isolation_available", lambda: False)
     sql = f"SELECT 'PASS' AS status, {ROW} FROM range(100000000000) a, range(1000) b WHERE a.range * b.range = -1"
     results = _run(snapshot, tmp_path, "forever", sql, timeout=0.5)
     assert results == {"aa_forever": ("ERROR", "stopped: ran longer than 0.5 s (aa_forever.sql)"),
