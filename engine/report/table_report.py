@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.evaluate import Evaluation
 from engine.report.summary import snapshot_facts, summarize
 from engine.report.text import table
-from engine.rules import STATUSES
+from engine.rules import STATUSES, severity_rank
 
 SHOWN = ("FAIL", "ERROR")
 
@@ -19,7 +19,9 @@ def render(evaluation: Evaluation) -> str:
     rows = [[section, *(counts[s] for s in STATUSES)] for section, counts in summary["by_section"].items()]
     rows.append(["Total", *(summary["by_status"][s] for s in STATUSES)])
     out.append(table(["Section", *STATUSES], rows))
-    shown = [f for f in evaluation.findings if f.status in SHOWN]
+    # People read the worst first: FAIL before ERROR, then by severity; ties keep the report's order.
+    shown = sorted((f for f in evaluation.findings if f.status in SHOWN),
+                   key=lambda f: (SHOWN.index(f.status), -severity_rank(f.severity)))
     if shown:
         out.append(f"\n{len(shown)} finding(s) need action:\n\n")
         out.append(table(["Status", "Severity", "Rule", "Account", "Region", "Resource", "Reason"],
