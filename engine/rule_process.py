@@ -88,12 +88,14 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
 
 def _connect(init: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     """Build the sandbox connection for a snapshot and bound this process's address space around it."""
+    from pathlib import Path
+
     from engine.sandbox import connect_sandbox
-    from engine.snapshot import open_snapshot
+    from engine.snapshot import Snapshot
 
     resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
-    # The parent verified the snapshot; the worker only needs its manifest and file list.
-    snapshot = open_snapshot(init["snapshot"], checksums=False)
+    # The parent verified the snapshot; the worker takes its manifest as it was verified.
+    snapshot = Snapshot(Path(init["snapshot"]), init["manifest"])
     con = connect_sandbox(snapshot, init["empty_tables"], init["memory_limit"], init["threads"])
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.

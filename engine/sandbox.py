@@ -219,14 +219,23 @@ class Sandbox:
         empty = [(spec.name, [(c.name, c.type) for c in spec.all_columns])
                  for spec in declared if spec.name not in self.available]
         self.missing: set[str] = {name for name, _ in empty}
-        self.con = connect_sandbox(snapshot, empty, memory_limit, threads)
+        self._empty, self._memory_limit, self._threads = empty, memory_limit, threads
+        self._con: duckdb.DuckDBPyConnection | None = None
         # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
         # ignore interrupts: rules run in a separate worker process, bounded in address space and
-        # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process).
-        init = {"snapshot": str(snapshot.path), "empty_tables": empty, "memory_limit": memory_limit,
-                "threads": threads}
+        # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process);
+        # it gets the verified manifest, so it neither re-reads nor re-verifies the snapshot.
+        init = {"snapshot": str(snapshot.path), "manifest": snapshot.manifest, "empty_tables": empty,
+                "memory_limit": memory_limit, "threads": threads}
         self.worker = (acquire_worker(init, memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
                        if isolation_available() else None)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This process's own sandbox connection, built on first use (rules run in the worker)."""
+        if self._con is None:
+            self._con = connect_sandbox(self.snapshot, self._empty, self._memory_limit, self._threads)
+        return self._con
 
     def run(self, query: str, *, timeout: float, max_rows: int) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Run a checked query with a time and memory bound; returns column names and at most max_rows + 1 rows."""
@@ -248,4 +257,6 @@ class Sandbox:
         if self.worker is not None:
             release_worker(self.worker)
             self.worker = None
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
