@@ -23,13 +23,19 @@ RAW = "raw"
 OCCURRENCE = "_occurrence"
 
 
+DIFF_MEMORY_LIMIT = "1GB"
+
+
 def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: CommonGround, *,
                 include_volatile: bool = False, progress: Callable[[str], None] | None = None,
                 ) -> list[TableDiff]:
     """The drift of each named table present in both snapshots, in name order."""
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config={"autoload_known_extensions": "false",
+                                             "autoinstall_known_extensions": "false"})
     try:
         con.execute("SET TimeZone = 'UTC'")
+        # The join of two large tables spills to disk rather than growing without bound.
+        con.execute(f"SET memory_limit = '{DIFF_MEMORY_LIMIT}'")
         con.execute("CREATE TEMP TABLE ground (account_id VARCHAR, region VARCHAR)")
         if ground.scopes:
             con.executemany("INSERT INTO ground VALUES (?, ?)", sorted(ground.scopes))
