@@ -13,7 +13,7 @@ from typing import Any
 from collector.synthetic import DEFAULT_REGIONS, ScenarioError, build_snapshot
 from collector.tables import TABLES_BY_NAME
 from engine.errors import InputError
-from engine.evaluate import evaluate
+from engine.evaluate import evaluate, tables_read
 from engine.findings import Finding
 from engine.rules import STATUSES, Rule
 from engine.sandbox import RuleRefused, check_sql
@@ -114,7 +114,7 @@ def run_case(rule: Rule, case: Case, path: Path, workdir: Path) -> CaseResult:
 def _tables_read(rule: Rule, case: Case) -> list[str]:
     """Only the declared tables the rule reads (and the regions table): smaller, faster snapshots."""
     try:
-        read = check_sql(rule.sql).tables
+        read = tables_read(check_sql(rule.sql).tables)
     except RuleRefused:
         read = frozenset()
     wanted = set(read) | set(case.rows) | {"regions"} | {g["table"] for g in case.gaps}

@@ -61,6 +61,16 @@ META_TABLES: tuple[MetaTable, ...] = (
         ("enabled", "BOOLEAN", "The region is enabled for the account."),
         ("collected", "BOOLEAN", "The region was collected in this snapshot."),
     )),
+    MetaTable("events_alert_rules", "EventBridge rules on the default bus that have an event pattern, with "
+              "whether each has a target; test a pattern with event_pattern_accepts(event_pattern, field, value), "
+              "true when the pattern lets that value of that top-level field through.", (
+        ("account_id", "VARCHAR", "Account id."),
+        ("region", "VARCHAR", "Region of the rule."),
+        ("name", "VARCHAR", "Rule name."),
+        ("state", "VARCHAR", "ENABLED, DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS."),
+        ("event_pattern", "VARCHAR", "The rule's event pattern, as JSON text."),
+        ("has_target", "BOOLEAN", "The rule has at least one target."),
+    )),
 )
 
 

@@ -32,36 +32,11 @@ insights AS (
         ON i.account_id = t.account_id AND i.trail_arn = t.trail_arn AND i.region = t.home_region
     WHERE len(i.insight_types) > 0
 ),
-candidates AS (
-    SELECT
-        r.account_id, r.region, r.name, r.state, r.event_pattern,
-        EXISTS (SELECT 1 FROM events_targets AS t
-                WHERE t.account_id = r.account_id AND t.region = r.region
-                  AND t.event_bus_name = r.event_bus_name AND t.rule_name = r.name) AS has_target
-    FROM events_rules AS r
-    WHERE r.event_bus_name = 'default' AND r.event_pattern IS NOT NULL
-),
--- Per rule and wanted field: does the pattern let the wanted value through?
+-- Per rule and wanted field: does the pattern let the wanted value through? (see docs/tables.md)
 fields AS (
-    SELECT
-        c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-        CASE
-            WHEN json_type(c.event_pattern, '$."' || w.field || '"') IS NULL THEN true
-            WHEN json_type(c.event_pattern, '$."' || w.field || '"') <> 'ARRAY' THEN false
-            ELSE len(list_filter(CAST(json_extract(c.event_pattern, '$."' || w.field || '"') AS JSON[]), lambda e:
-                coalesce((json_type(e) = 'VARCHAR' AND e->>'$' = w.want)
-                    OR (json_type(e, '$.prefix') = 'VARCHAR' AND starts_with(w.want, e->>'$.prefix'))
-                    OR (json_type(e, '$."equals-ignore-case"') = 'VARCHAR'
-                        AND lower(e->>'$."equals-ignore-case"') = lower(w.want))
-                    OR (json_type(e, '$.wildcard') = 'VARCHAR' AND w.want LIKE replace(e->>'$.wildcard', '*', '%'))
-                    OR (e->>'$.exists' = 'true')
-                    OR (json_type(e, '$."anything-but"') = 'VARCHAR' AND e->>'$."anything-but"' <> w.want)
-                    OR (json_type(e, '$."anything-but"') = 'ARRAY'
-                        AND NOT list_contains(json_extract_string(e, '$."anything-but"[*]'), w.want))
-                    OR (json_type(e, '$."anything-but".prefix') = 'VARCHAR'
-                        AND NOT starts_with(w.want, e->>'$."anything-but".prefix')), false))) > 0
-        END AS ok
-    FROM candidates AS c
+    SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
+           event_pattern_accepts(c.event_pattern, w.field, w.want) AS ok
+    FROM events_alert_rules AS c
     CROSS JOIN wanted AS w
 ),
 matching AS (
