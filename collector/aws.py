@@ -34,7 +34,7 @@ DEFAULT_MAX_ATTEMPTS = 10
 
 
 def max_attempts_setting() -> int:
-    """Attempts per call (first try + retries): SOUNDING_MAX_ATTEMPTS, else 10."""
+    """botocore's retries max_attempts for every client: SOUNDING_MAX_ATTEMPTS, else 10."""
     value = os.environ.get(MAX_ATTEMPTS_ENV, "")
     return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_ATTEMPTS
 
