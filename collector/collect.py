@@ -25,6 +25,7 @@ REGIONS_TABLE = "regions"
 # where management-only tables (TableSpec.management_only) are read.
 ORGANIZATION_TABLE = "organizations_organization"
 ENABLED_OPT_IN = ("opt-in-not-required", "opted-in")
+PROGRESS_EVERY = 2.0  # seconds between progress lines on stderr
 
 Progress = Callable[[str], None]
 
@@ -140,12 +141,17 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
         with _pool(max_workers) as pool:
             running: dict[Future, tuple[str, str]] = {}
 
+            tally = {"submitted": 0, "done": 0, "accounts": 0, "said": time.monotonic()}
+            sizes: dict[Future, int] = {}
+
             def submit(state: _AccountState, chain: list[TableSpec], region: str, call_region: str) -> None:
                 assert state.clients is not None
                 future = pool.submit(run_chain, chain, state.clients, state.target.account_id, region,
                                      call_region)
                 running[future] = (state.target.account_id, region)
                 state.pending += 1
+                tally["submitted"] += len(chain)
+                sizes[future] = len(chain)
 
             for state in states.values():
                 if state.target.failure is not None:
@@ -161,6 +167,7 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
             done_accounts = [s for s in states.values() if s.pending == 0]
             while running or done_accounts:
                 for state in done_accounts:
+                    tally["accounts"] += 1
                     total_rows += _write_account(writer, specs, state)
                     all_gaps.extend(state.gaps)
                     say(f"account {state.target.account_id}: done ({len(state.regions)} regions, "
@@ -173,6 +180,7 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                     account_id, region = running.pop(future)
                     state = states[account_id]
                     state.pending -= 1
+                    tally["done"] += sizes.pop(future)
                     rows, gaps = future.result()
                     for name, table_rows in rows.items():
                         state.rows[name].extend(table_rows)
@@ -202,6 +210,11 @@ def collect(targets: Sequence[Target], specs: Sequence[TableSpec], out: Path, *,
                             state.gaps.extend(_unknown_region_gaps(account_id, regional_chains))
                     if state.pending == 0:
                         done_accounts.append(state)
+                if time.monotonic() - tally["said"] >= PROGRESS_EVERY:
+                    tally["said"] = time.monotonic()
+                    say(f"progress: {tally['accounts']}/{len(states)} accounts, {tally['done']}/"
+                        f"{tally['submitted']} table calls (account x region x table), "
+                        f"{sum(len(s.gaps) for s in states.values())} gaps")
         accounts = [_account_entry(s) for s in states.values()]
         path = writer.finish(started_at=started, finished_at=datetime.now(UTC), caller=caller,
                              accounts=accounts, gaps=all_gaps, api_calls=counter.sent,
