@@ -137,8 +137,13 @@ def load_rule(path: Path) -> Rule:
 
 
 def builtin_rules_dir() -> Path:
-    """The built-in rule pack shipped beside the packages."""
-    return Path(__file__).resolve().parent.parent / "rules"
+    """The built-in rule pack: rules/ of a source checkout, else the installed `sounding_rules` package."""
+    source = Path(__file__).resolve().parent.parent / "rules"
+    if source.is_dir():
+        return source
+    from importlib.resources import files
+
+    return Path(str(files("sounding_rules")))
 
 
 def rule_files(directories: Iterable[Path]) -> list[Path]:
