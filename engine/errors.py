@@ -12,3 +12,9 @@ class InputError(Exception):
         self.path = str(path)
         self.problem = " ".join(str(problem).split())
         super().__init__(f"{self.path}: {self.problem}")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an error message (DuckDB's run to several), or the exception's type."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -12,6 +12,7 @@ import duckdb
 
 from collector.declarations import GLOBAL_REGION, TableSpec
 from collector.tables import ALL_TABLES
+from engine.errors import first_line
 from engine.findings import REQUIRED_COLUMNS, Finding
 from engine.rules import STATUSES, Rule
 from engine.sandbox import DERIVED_FROM, META_TABLES, RuleRefused, Sandbox, check_sql
@@ -81,7 +82,7 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
     except duckdb.OutOfMemoryException:
         return [rule_error(snapshot, rule, "stopped: exceeded the memory limit")]
     except duckdb.Error as exc:
-        return [rule_error(snapshot, rule, f"query failed: {_first_line(exc)}")]
+        return [rule_error(snapshot, rule, f"query failed: {first_line(exc)}")]
     try:
         findings = to_findings(rule, columns, rows, max_rows)
     except ValueError as exc:
@@ -196,7 +197,3 @@ def _partition(snapshot: Snapshot) -> str:
     return snapshot.manifest.get("options", {}).get("partition", "aws")
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of an error message."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

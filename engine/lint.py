@@ -16,7 +16,7 @@ import duckdb
 from collector.declarations import TableSpec
 from collector.synthetic import build_snapshot
 from collector.tables import ALL_TABLES
-from engine.errors import InputError
+from engine.errors import InputError, first_line
 from engine.findings import REQUIRED_COLUMNS
 from engine.rules import (
     OPTIONAL_KEYS,
@@ -28,7 +28,7 @@ from engine.rules import (
     parse_header,
     rule_files,
 )
-from engine.sandbox import _FORBIDDEN_NAMES, _FORBIDDEN_PREFIXES, Sandbox
+from engine.sandbox import Sandbox, is_forbidden_function
 from engine.snapshot import open_snapshot
 
 # Header keys a finished rule states, beyond what the loader insists on.
@@ -178,7 +178,7 @@ def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
         match = _LINE_IN_ERROR.search(str(exc))
-        report(body_line + int(match.group(1)) - 1 if match else body_line, f"SQL does not parse: {_first_line(exc)}")
+        report(body_line + int(match.group(1)) - 1 if match else body_line, f"SQL does not parse: {first_line(exc)}")
         return
     if len(statements) != 1:
         report(body_line, f"a rule must be exactly one SELECT statement; found {len(statements)} statements")
@@ -194,7 +194,7 @@ def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
     lines = _LineMap(query, body_line)
     for node in _nodes(tree):
         name = str(node.get("function_name", "")).lower()
-        if name and (name in _FORBIDDEN_NAMES or name.startswith(_FORBIDDEN_PREFIXES)):
+        if name and is_forbidden_function(name):
             report(lines.at(node), f"function {name}() is not allowed in a rule")
     for node, text in _status_literals(tree, binder.declared):
         if text not in STATUSES:
@@ -204,7 +204,7 @@ def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
     except duckdb.Error as exc:
         match = _LINE_IN_ERROR.search(str(exc))
         line = body_line + int(match.group(1)) - 2 if match else body_line
-        report(line, _first_line(exc))
+        report(line, first_line(exc))
         return
     types = {name.lower(): kind for name, kind in columns}
     for name in REQUIRED_COLUMNS:
@@ -336,7 +336,3 @@ def _string(node: dict[str, Any]) -> str | None:
     return None
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of an error message."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from engine.report.text import markdown_cell
 from engine.rules import SECTIONS, Rule
 
 HEADER = """# Built-in rules
@@ -15,9 +16,6 @@ missing or rule failed; never a pass).
 """
 
 
-def _cell(text: str) -> str:
-    """Table-safe text: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
 
 
 def render(rules: Sequence[Rule]) -> str:
@@ -27,14 +25,14 @@ def render(rules: Sequence[Rule]) -> str:
     out.append(f"\n{len(ordered)} rules.\n\n| rule id | severity | section | title | frameworks |\n"
                "|---|---|---|---|---|\n")
     for rule in ordered:
-        out.append(f"| [`{rule.id}`](#{rule.id}) | {rule.severity} | {rule.section} | {_cell(rule.title)} | "
-                   f"{_cell(', '.join(rule.frameworks))} |\n")
+        out.append(f"| [`{rule.id}`](#{rule.id}) | {rule.severity} | {rule.section} | {markdown_cell(rule.title)} | "
+                   f"{markdown_cell(', '.join(rule.frameworks))} |\n")
     section = None
     for rule in ordered:
         if rule.section != section:
             section = rule.section
             out.append(f"\n## {section}. {SECTIONS.get(section, '')}\n")
-        out.append(f"\n### {rule.id}\n\n**{_cell(rule.title)}** — severity **{rule.severity}**"
+        out.append(f"\n### {rule.id}\n\n**{markdown_cell(rule.title)}** — severity **{rule.severity}**"
                    f"{', scope ' + rule.scope if rule.scope else ''}"
                    f"{'; ' + ', '.join(rule.frameworks) if rule.frameworks else ''}.\n\n")
         out.append(f"{rule.description.strip()}\n\n**Remediation.** {rule.remediation.strip()}\n")

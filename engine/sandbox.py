@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 
 from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
+from engine.errors import first_line
 from engine.rule_process import (
     CHILD_HEADROOM_BYTES,
     acquire_worker,
@@ -78,6 +79,11 @@ _NON_DETERMINISTIC = {"now", "current_timestamp", "get_current_timestamp", "curr
                       "uuidv4", "uuidv7"}
 
 
+def is_forbidden_function(name: str) -> bool:
+    """Whether a rule may not call this function (lower-case name)."""
+    return name in _FORBIDDEN_NAMES or name.startswith(_FORBIDDEN_PREFIXES)
+
+
 class RuleRefused(Exception):
     """The rule's SQL is not allowed to run; the message says why."""
 
@@ -96,7 +102,7 @@ def check_sql(sql: str) -> CheckedSQL:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise RuleRefused(f"SQL does not parse: {_first_line(exc)}") from None
+        raise RuleRefused(f"SQL does not parse: {first_line(exc)}") from None
     if len(statements) != 1:
         raise RuleRefused(f"a rule must be exactly one statement; found {len(statements)}")
     statement = statements[0]
@@ -111,7 +117,7 @@ def check_sql(sql: str) -> CheckedSQL:
     tables, ctes, functions = set(), set(), set()
     _walk(tree, tables, ctes, functions)
     for name in sorted(functions):
-        if name in _FORBIDDEN_NAMES or name.startswith(_FORBIDDEN_PREFIXES):
+        if is_forbidden_function(name):
             why = ("is not deterministic; use sounding_snapshot.collected_at as 'now'"
                    if name in _NON_DETERMINISTIC else "reaches outside the snapshot")
             raise RuleRefused(f"function {name}() is not allowed: it {why}")
@@ -153,9 +159,6 @@ _BASE_CONFIG = {
 }
 
 
-def _first_line(exc: BaseException) -> str:
-    """The first line of a DuckDB error message."""
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _quote(name: str) -> str:

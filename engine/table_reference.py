@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from collector.declarations import DUCKDB_TYPES, TableSpec
 from collector.tables import ALL_TABLES
 from engine.errors import InputError
-from engine.report.text import table
+from engine.report.text import markdown_cell, table
 
 DOC_PATH = "docs/tables.md"
 
@@ -120,8 +120,9 @@ def render_markdown(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
            "hand. Every table starts with `account_id` and `region` and ends with `raw` (the untouched API "
            "item as JSON). Types are the DuckDB types a rule sees.\n",
            "\n| table | scope | source | rows |\n|---|---|---|---|\n"]
-    out.extend(f"| [`{s.name}`](#{s.name}) | {s.scope} | {_cell(call_of(s))} | {_cell(s.doc)} |\n" for s in ordered)
-    out.extend(f"| [`{m.name}`](#{m.name}) | meta | the engine | {_cell(m.doc)} |\n" for m in META_TABLES)
+    out.extend(f"| [`{s.name}`](#{s.name}) | {s.scope} | {markdown_cell(call_of(s))} | {markdown_cell(s.doc)} |\n"
+               for s in ordered)
+    out.extend(f"| [`{m.name}`](#{m.name}) | meta | the engine | {markdown_cell(m.doc)} |\n" for m in META_TABLES)
     for spec in ordered:
         out.append(f"\n## {spec.name}\n\n{spec.doc}\n\n")
         out.append(f"- scope: {spec.scope}\n- source: {call_of(spec)}\n")
@@ -131,14 +132,11 @@ def render_markdown(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
         if spec.moto_gap:
             out.append(f"- moto: {spec.moto_gap}\n")
         out.append("\n| column | type | doc |\n|---|---|---|\n")
-        out.extend(f"| `{c.name}` | {DUCKDB_TYPES[c.type]} | {_cell(c.doc)} |\n" for c in spec.all_columns)
+        out.extend(f"| `{c.name}` | {DUCKDB_TYPES[c.type]} | {markdown_cell(c.doc)} |\n" for c in spec.all_columns)
     out.append("\n# Meta tables\n\nProvided by the engine for every snapshot.\n")
     for meta in META_TABLES:
         out.append(f"\n## {meta.name}\n\n{meta.doc}\n\n| column | type | doc |\n|---|---|---|\n")
-        out.extend(f"| `{n}` | {t} | {_cell(d)} |\n" for n, t, d in meta.columns)
+        out.extend(f"| `{n}` | {t} | {markdown_cell(d)} |\n" for n, t, d in meta.columns)
     return "".join(out)
 
 
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(text.split()).replace("|", "\\|")
