@@ -48,8 +48,6 @@ def isolation_available() -> bool:
     return hasattr(resource, "RLIMIT_AS") and os.path.exists("/proc/self/status")
 
 
-fork_available = isolation_available  # the name the hardening tests use
-
 READY_TIMEOUT = 120.0
 
 

@@ -16,7 +16,7 @@ import pytest
 
 from collector.tables import ALL_TABLES
 from engine.evaluate import evaluate
-from engine.rule_process import fork_available, memory_bytes
+from engine.rule_process import isolation_available, memory_bytes
 from engine.rules import load_rule
 from engine.sandbox import Sandbox
 from engine.snapshot import open_snapshot
@@ -110,7 +110,7 @@ def test_escape_route_is_refused_and_the_run_goes_on(name: str, snapshot: Path, 
     assert results["zz_fine"] == ("PASS", "ok")
 
 
-needs_fork = pytest.mark.skipif(not fork_available(), reason="the forked, address-space-bounded worker is Linux-only")
+needs_fork = pytest.mark.skipif(not isolation_available(), reason="the address-space-bounded worker is Linux-only")
 
 
 @needs_fork
