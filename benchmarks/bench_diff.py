@@ -23,9 +23,9 @@ from benchmarks.common import machine, measure, snapshot_size
 
 def diff(old: str, new: str, findings: bool = False, checksums: bool = True) -> dict[str, Any]:
     """Open both snapshots and diff them as `sounding diff` does; counts of what changed."""
-    from engine.diff import diff_snapshots
-    from engine.rules import builtin_rules_dir, load_rules
-    from engine.snapshot import open_snapshot
+    from sounding.engine.diff import diff_snapshots
+    from sounding.engine.rules import builtin_rules_dir, load_rules
+    from sounding.engine.snapshot import open_snapshot
 
     started = time.perf_counter()
     a, b = open_snapshot(old, checksums=checksums), open_snapshot(new, checksums=checksums)

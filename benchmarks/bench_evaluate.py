@@ -24,8 +24,7 @@ from benchmarks.common import machine, measure, snapshot_size
 def scan_floor(snapshot: str) -> dict[str, Any]:
     """Read every column of every table once; hash each value so nothing is skipped or answered from stats."""
     import duckdb
-
-    from engine.snapshot import open_snapshot
+    from sounding.engine.snapshot import open_snapshot
 
     snap = open_snapshot(snapshot, checksums=False)
     started = time.perf_counter()
@@ -42,9 +41,9 @@ def scan_floor(snapshot: str) -> dict[str, Any]:
 
 def evaluate_pack(snapshot: str, checksums: bool = True) -> dict[str, Any]:
     """Open (verify) the snapshot and evaluate the built-in pack; per-rule times from the progress callback."""
-    from engine.evaluate import evaluate
-    from engine.rules import builtin_rules_dir, load_rules
-    from engine.snapshot import open_snapshot
+    from sounding.engine.evaluate import evaluate
+    from sounding.engine.rules import builtin_rules_dir, load_rules
+    from sounding.engine.snapshot import open_snapshot
 
     started = time.perf_counter()
     snap = open_snapshot(snapshot, checksums=checksums)
@@ -65,8 +64,7 @@ def evaluate_pack(snapshot: str, checksums: bool = True) -> dict[str, Any]:
 def baseline() -> dict[str, Any]:
     """Import the engine and DuckDB only: the RSS every measurement starts from."""
     import duckdb  # noqa: F401
-
-    import engine.evaluate  # noqa: F401
+    import sounding.engine.evaluate  # noqa: F401
     return {}
 
 

@@ -20,15 +20,15 @@ from typing import Any
 
 import jmespath
 import pyarrow.parquet as pq
+from sounding.collector.declarations import GLOBAL_REGION, JSON, TableSpec
+from sounding.collector.gaps import Gap
+from sounding.collector.run import _parent_context
+from sounding.collector.tables import ALL_TABLES
+from sounding.collector.write import SnapshotWriter
+from sounding.engine.snapshot import open_snapshot
 
 from benchmarks.items import child_items, top_items
 from benchmarks.org_model import COLLECTED_AT, HOME, REGIONS, AccountModel, account_id
-from collector.declarations import GLOBAL_REGION, JSON, TableSpec
-from collector.gaps import Gap
-from collector.run import _parent_context
-from collector.tables import ALL_TABLES
-from collector.write import SnapshotWriter
-from engine.snapshot import open_snapshot
 
 # Share of accounts with one access-denied gap in one regional table (gaps exercise the ERROR path).
 GAP_SHARE = 0.02

@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sounding.collector.declarations import BOOL, FLOAT, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, TableSpec
+
 from benchmarks.org_model import HOME, OPT_IN_REGIONS, REGIONS, AccountModel, account_id
-from collector.declarations import BOOL, FLOAT, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, TableSpec
 
 TopItems = Callable[[AccountModel, str], list[Any]]
 ChildItems = Callable[[AccountModel, dict[str, Any], str], list[Any]]
@@ -203,7 +204,7 @@ def top_items(spec: TableSpec, m: AccountModel, region: str) -> list[Any]:
     if spec.name in TOP_ITEMS:
         return TOP_ITEMS[spec.name](m, region)
     if spec.operation == "GetAccountAuthorizationDetails":
-        from collector.run import extract_items
+        from sounding.collector.run import extract_items
         return extract_items(spec.items, m.auth())
     if spec.scope == "regional" and region not in REGIONS[:GENERIC_REGIONS]:
         return []

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
-
-from collector.aws import CallCounter, client_config, partition_from_arn
-from collector.collect import Target
-from collector.gaps import classify
+from sounding.collector.aws import CallCounter, client_config, partition_from_arn
+from sounding.collector.collect import Target
+from sounding.collector.gaps import classify
 
 
 class CredentialsError(Exception):

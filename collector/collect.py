@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-
-from collector.aws import AccountClients, CallCounter, client_config, home_region, partition_of_region
-from collector.declarations import GLOBAL_REGION, TableSpec
-from collector.gaps import Gap
-from collector.run import run_table
-from collector.write import SnapshotWriter
+from sounding.collector.aws import AccountClients, CallCounter, client_config, home_region, partition_of_region
+from sounding.collector.declarations import GLOBAL_REGION, TableSpec
+from sounding.collector.gaps import Gap
+from sounding.collector.run import run_table
+from sounding.collector.write import SnapshotWriter
 
 REGIONS_TABLE = "regions"
 # The table that says whether an account is its organization's management account; it decides

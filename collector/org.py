@@ -11,12 +11,11 @@ import boto3
 import botocore.session
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
-
-from collector.account import Caller
-from collector.aws import CallCounter, client_config, home_region
-from collector.collect import Target
-from collector.declarations import GLOBAL_REGION
-from collector.gaps import Gap, classify
+from sounding.collector.account import Caller
+from sounding.collector.aws import CallCounter, client_config, home_region
+from sounding.collector.collect import Target
+from sounding.collector.declarations import GLOBAL_REGION
+from sounding.collector.gaps import Gap, classify
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 SESSION_NAME = "sounding"

@@ -8,11 +8,10 @@ from typing import Any
 
 import jmespath
 from botocore import xform_name
-
-from collector.aws import AccountClients
-from collector.declarations import THIS_ACCOUNT, TableSpec
-from collector.gaps import Gap, classify
-from collector.values import item_to_row
+from sounding.collector.aws import AccountClients
+from sounding.collector.declarations import THIS_ACCOUNT, TableSpec
+from sounding.collector.gaps import Gap, classify
+from sounding.collector.values import item_to_row
 
 
 @dataclass

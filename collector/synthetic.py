@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from collector.declarations import GLOBAL_REGION, TableSpec
-from collector.gaps import ERROR_KINDS, Gap
-from collector.tables import ALL_TABLES
-from collector.write import SnapshotWriter
+from sounding.collector.declarations import GLOBAL_REGION, TableSpec
+from sounding.collector.gaps import ERROR_KINDS, Gap
+from sounding.collector.tables import ALL_TABLES
+from sounding.collector.write import SnapshotWriter
 
 DEFAULT_ACCOUNT = "111111111111"
 DEFAULT_REGIONS = ("us-east-1",)

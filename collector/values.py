@@ -10,8 +10,7 @@ from typing import Any
 
 import jmespath
 import pyarrow as pa
-
-from collector.declarations import (
+from sounding.collector.declarations import (
     ARROW_TYPES,
     BOOL,
     FLOAT,

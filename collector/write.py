@@ -15,10 +15,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from collector.declarations import TableSpec
-from collector.gaps import Gap
-from collector.values import to_arrow_columns
+from sounding.collector.declarations import TableSpec
+from sounding.collector.gaps import Gap
+from sounding.collector.values import to_arrow_columns
 
 FORMAT_NAME = "sounding-snapshot"
 FORMAT_VERSION = 1

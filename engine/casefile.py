@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collector.synthetic import DEFAULT_REGIONS, ScenarioError, build_snapshot
-from collector.tables import TABLES_BY_NAME
-from engine.errors import InputError
-from engine.evaluate import evaluate, tables_read
-from engine.findings import Finding
-from engine.rules import STATUSES, Rule
-from engine.sandbox import RuleRefused, check_sql
-from engine.snapshot import open_snapshot
+from sounding.collector.synthetic import DEFAULT_REGIONS, ScenarioError, build_snapshot
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.engine.errors import InputError
+from sounding.engine.evaluate import evaluate, tables_read
+from sounding.engine.findings import Finding
+from sounding.engine.rules import STATUSES, Rule
+from sounding.engine.sandbox import RuleRefused, check_sql
+from sounding.engine.snapshot import open_snapshot
 
 CASE_SUFFIX = ".test.toml"
 COMPARED = ("status", "account_id", "region", "resource_id")

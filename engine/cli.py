@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import click
-
-from engine.commands.collect import collect
-from engine.commands.common import version
-from engine.commands.diff import diff
-from engine.commands.evaluate import evaluate
-from engine.commands.query import query
-from engine.commands.rules_cmd import rules
-from engine.commands.tables import tables
-from engine.commands.trend import trend
-from engine.commands.verify import verify
+from sounding.engine.commands.collect import collect
+from sounding.engine.commands.common import version
+from sounding.engine.commands.diff import diff
+from sounding.engine.commands.evaluate import evaluate
+from sounding.engine.commands.query import query
+from sounding.engine.commands.rules_cmd import rules
+from sounding.engine.commands.tables import tables
+from sounding.engine.commands.trend import trend
+from sounding.engine.commands.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

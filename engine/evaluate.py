@@ -9,14 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
-
-from collector.declarations import GLOBAL_REGION, TableSpec
-from collector.tables import ALL_TABLES
-from engine.errors import first_line
-from engine.findings import REQUIRED_COLUMNS, Finding
-from engine.rules import STATUSES, Rule
-from engine.sandbox import DERIVED_FROM, META_TABLES, RuleRefused, Sandbox, check_sql
-from engine.snapshot import Snapshot
+from sounding.collector.declarations import GLOBAL_REGION, TableSpec
+from sounding.collector.tables import ALL_TABLES
+from sounding.engine.errors import first_line
+from sounding.engine.findings import REQUIRED_COLUMNS, Finding
+from sounding.engine.rules import STATUSES, Rule
+from sounding.engine.sandbox import DERIVED_FROM, META_TABLES, RuleRefused, Sandbox, check_sql
+from sounding.engine.snapshot import Snapshot
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ROWS = 1_000_000

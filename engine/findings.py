@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.rules import STATUSES, Rule, severity_rank
+from sounding.engine.rules import STATUSES, Rule, severity_rank
 
 REQUIRED_COLUMNS = ("status", "resource_id", "account_id", "region", "reason")
 STATUS_ORDER = {s: i for i, s in enumerate(("FAIL", "ERROR", "MANUAL", "PASS", "SKIP"))}

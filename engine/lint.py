@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-
-from collector.declarations import TableSpec
-from collector.synthetic import build_snapshot
-from collector.tables import ALL_TABLES
-from engine.errors import InputError, first_line
-from engine.findings import REQUIRED_COLUMNS
-from engine.rules import (
+from sounding.collector.declarations import TableSpec
+from sounding.collector.synthetic import build_snapshot
+from sounding.collector.tables import ALL_TABLES
+from sounding.engine.errors import InputError, first_line
+from sounding.engine.findings import REQUIRED_COLUMNS
+from sounding.engine.rules import (
     OPTIONAL_KEYS,
     REQUIRED_KEYS,
     RULE_ID,
@@ -28,8 +27,8 @@ from engine.rules import (
     parse_header,
     rule_files,
 )
-from engine.sandbox import Sandbox, is_forbidden_function
-from engine.snapshot import open_snapshot
+from sounding.engine.sandbox import Sandbox, is_forbidden_function
+from sounding.engine.snapshot import open_snapshot
 
 # Header keys a finished rule states, beyond what the loader insists on.
 COMPLETE_KEYS = (*REQUIRED_KEYS, "scope", "references")

@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.errors import InputError
+from sounding.engine.errors import InputError
 
 
 def write_output(text: str, path: Path | None) -> None:

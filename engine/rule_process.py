@@ -2,7 +2,7 @@
 
 DuckDB's memory_limit bounds its buffer manager, but some functions (repeat(), range() as a list,
 ...) allocate outside it and do not notice an interrupt. The worker is a fresh interpreter
-(`python -m engine.rule_process`), never a fork: forking a process whose DuckDB threads hold
+(`python -m sounding.engine.rule_process`), never a fork: forking a process whose DuckDB threads hold
 locks can leave the child hung. It builds its own sandbox connection, bounds its address space
 with RLIMIT_AS, and is killed and replaced when a query overruns its time.
 """
@@ -88,8 +88,8 @@ def _connect(init: dict[str, Any]) -> duckdb.DuckDBPyConnection:
     """Build the sandbox connection for a snapshot and bound this process's address space around it."""
     from pathlib import Path
 
-    from engine.sandbox import connect_sandbox
-    from engine.snapshot import Snapshot
+    from sounding.engine.sandbox import connect_sandbox
+    from sounding.engine.snapshot import Snapshot
 
     resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     # The parent verified the snapshot; the worker takes its manifest as it was verified.
@@ -167,7 +167,7 @@ class RuleWorker:
         # Only what Python needs to import Sounding: the worker never sees credentials in the environment.
         env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8",
                "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-m", "engine.rule_process"], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([sys.executable, "-m", "sounding.engine.rule_process"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                                         close_fds=True)
         assert self.process.stdin is not None and self.process.stdout is not None

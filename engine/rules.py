@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.errors import InputError
+from sounding.engine.errors import InputError
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("PASS", "FAIL", "MANUAL", "SKIP", "ERROR")
@@ -137,13 +137,13 @@ def load_rule(path: Path) -> Rule:
 
 
 def builtin_rules_dir() -> Path:
-    """The built-in rule pack: rules/ of a source checkout, else the installed `sounding_rules` package."""
+    """The built-in rule pack: rules/ of a source checkout, else the installed `sounding.rules` package."""
     source = Path(__file__).resolve().parent.parent / "rules"
     if source.is_dir():
         return source
     from importlib.resources import files
 
-    return Path(str(files("sounding_rules")))
+    return Path(str(files("sounding.rules")))
 
 
 def rule_files(directories: Iterable[Path]) -> list[Path]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.report.text import markdown_cell
-from engine.rules import SECTIONS, Rule
+from sounding.engine.report.text import markdown_cell
+from sounding.engine.rules import SECTIONS, Rule
 
 HEADER = """# Built-in rules
 
-Generated from the rule headers by `python -m engine.rules_doc > docs/rules.md`; a test fails
+Generated from the rule headers by `python -m sounding.engine.rules_doc > docs/rules.md`; a test fails
 when this file is stale. Each rule is one SQL file under `rules/<section>/<rule_id>.sql`.
 Statuses: PASS, FAIL, MANUAL (a person must confirm), SKIP (not applicable), ERROR (data
 missing or rule failed; never a pass).
@@ -43,7 +43,7 @@ def render(rules: Sequence[Rule]) -> str:
 
 def main() -> None:
     """Print the reference for the built-in pack."""
-    from engine.rules import builtin_rules_dir, load_rules
+    from sounding.engine.rules import builtin_rules_dir, load_rules
 
     print(render(load_rules([builtin_rules_dir()])), end="")
 

@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-
-from collector.declarations import DUCKDB_TYPES, JSON, TableSpec
-from engine.errors import first_line
-from engine.rule_process import (
+from sounding.collector.declarations import DUCKDB_TYPES, JSON, TableSpec
+from sounding.engine.errors import first_line
+from sounding.engine.rule_process import (
     CHILD_HEADROOM_BYTES,
     acquire_worker,
     isolation_available,
     memory_bytes,
     release_worker,
 )
-from engine.snapshot import Snapshot
+from sounding.engine.snapshot import Snapshot
 
 META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sounding_gaps", "account_regions",
                "events_alert_rules")

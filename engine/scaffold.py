@@ -6,9 +6,9 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine.casefile import CASE_SUFFIX
-from engine.errors import InputError
-from engine.rules import RULE_ID, SECTIONS, rule_files
+from sounding.engine.casefile import CASE_SUFFIX
+from sounding.engine.errors import InputError
+from sounding.engine.rules import RULE_ID, SECTIONS, rule_files
 
 EXAMPLE_ACCOUNT = "111111111111"
 

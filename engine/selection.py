@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from engine.errors import InputError
-from engine.rules import Rule, builtin_rules_dir, load_rules
+from sounding.engine.errors import InputError
+from sounding.engine.rules import Rule, builtin_rules_dir, load_rules
 
 
 def rule_directories(extra: Sequence[Path], *, no_builtin: bool = False) -> list[Path]:

@@ -12,10 +12,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
-from collector.declarations import ARROW_TYPES
-from collector.write import FORMAT_NAME, FORMAT_VERSION, MANIFEST, sha256_file
-from engine.errors import InputError
+from sounding.collector.declarations import ARROW_TYPES
+from sounding.collector.write import FORMAT_NAME, FORMAT_VERSION, MANIFEST, sha256_file
+from sounding.engine.errors import InputError
 
 _REQUIRED_KEYS = ("format", "format_version", "tool_version", "collection", "caller", "accounts",
                   "regions", "tables", "gaps", "api_calls")

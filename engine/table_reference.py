@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from collector.declarations import DUCKDB_TYPES, TableSpec
-from collector.tables import ALL_TABLES
-from engine.errors import InputError
-from engine.report.text import markdown_cell, table
+from sounding.collector.declarations import DUCKDB_TYPES, TableSpec
+from sounding.collector.tables import ALL_TABLES
+from sounding.engine.errors import InputError
+from sounding.engine.report.text import markdown_cell, table
 
 DOC_PATH = "docs/tables.md"
 

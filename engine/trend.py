@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from collector.write import MANIFEST
-from engine.errors import InputError
-from engine.evaluate import evaluate
-from engine.report.text import table
-from engine.rules import Rule
-from engine.snapshot import Snapshot, open_snapshot
+from sounding.collector.write import MANIFEST
+from sounding.engine.errors import InputError
+from sounding.engine.evaluate import evaluate
+from sounding.engine.report.text import table
+from sounding.engine.rules import Rule
+from sounding.engine.snapshot import Snapshot, open_snapshot
 
 GROUPINGS = {"rule": None, "account": "account_id", "region": "region"}
 COUNTED = ("pass", "fail", "other")

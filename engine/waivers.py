@@ -11,8 +11,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from engine.errors import InputError
-from engine.findings import Finding
+from sounding.engine.errors import InputError
+from sounding.engine.findings import Finding
 
 DEFAULT_WAIVERS_FILE = "sounding-waivers.toml"
 # Findings a waiver can cover: those that would otherwise ask for action.

@@ -1,1 +1,1 @@
-"""The built-in rule pack, installed as the package `sounding_rules`: one SQL file per rule."""
+"""The built-in rule pack, installed as the package `sounding.rules`: one SQL file per rule."""

@@ -10,6 +10,6 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_every_package_is_listed() -> None:
     listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {".".join(p.parent.relative_to(REPO).parts) for top in ("collector", "engine")
+    found = {".".join(("sounding", *p.parent.relative_to(REPO).parts)) for top in ("collector", "engine")
              for p in (REPO / top).rglob("__init__.py")}
-    assert listed == found | {"sounding_rules"}
+    assert listed == found | {"sounding.rules"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from collector.special.policy_document import PolicyDocumentError, condition_entries, statements
+from sounding.collector.special.policy_document import PolicyDocumentError, condition_entries, statements
 
 # The entity kinds of the iam_authorization_details table, as its entity_kind column names them.
 USER, GROUP, ROLE, POLICY = "user", "group", "role", "policy"

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from collector.special.policy_document import statements
+from sounding.collector.special.policy_document import statements
 
 # Organizations allows five levels of OUs below the root; the walk stops well past that so that
 # a cycle in a faulty answer cannot loop forever.

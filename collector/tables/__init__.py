@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collector.declarations import TableSpec
-from collector.tables import (
+from sounding.collector.declarations import TableSpec
+from sounding.collector.tables import (
     accessanalyzer,
     account,
     cloudtrail,

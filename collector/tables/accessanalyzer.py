@@ -1,6 +1,6 @@
 """IAM Access Analyzer declarations: analyzers per region and their active findings."""
 
-from collector.declarations import STRING, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.declarations import STRING, TIMESTAMP, Column, FanOut, TableSpec
 
 ANALYZERS = TableSpec(
     name="accessanalyzer_analyzers",

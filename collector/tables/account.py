@@ -1,7 +1,7 @@
 """account declarations: alternate contacts and the regions' opt-in status."""
 
-from collector.declarations import STRING, Column, TableSpec
-from collector.special import account_contacts
+from sounding.collector.declarations import STRING, Column, TableSpec
+from sounding.collector.special import account_contacts
 
 ALTERNATE_CONTACTS = TableSpec(
     name="account_alternate_contacts",

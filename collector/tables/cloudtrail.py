@@ -1,7 +1,7 @@
 """CloudTrail declarations: trails (shadow copies included), their status and their selectors."""
 
-from collector.declarations import BOOL, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
-from collector.special import cloudtrail_trail_calls as calls
+from sounding.collector.declarations import BOOL, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.special import cloudtrail_trail_calls as calls
 
 TRAILS = TableSpec(
     name="cloudtrail_trails",

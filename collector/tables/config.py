@@ -1,6 +1,6 @@
 """AWS Config declarations: configuration recorders, their status, delivery channels."""
 
-from collector.declarations import BOOL, STRING, STRINGS, TIMESTAMP, Column, TableSpec
+from sounding.collector.declarations import BOOL, STRING, STRINGS, TIMESTAMP, Column, TableSpec
 
 # recordingStrategy.useOnly is absent in answers about recorders set up before it existed:
 # derive it from allSupported then, as the Config console does.

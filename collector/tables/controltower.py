@@ -1,6 +1,6 @@
 """controltower declarations: the landing zone, read in the management account."""
 
-from collector.declarations import STRING, Column, TableSpec
+from sounding.collector.declarations import STRING, Column, TableSpec
 
 LANDING_ZONES = TableSpec(
     name="controltower_landing_zones",

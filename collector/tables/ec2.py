@@ -1,6 +1,6 @@
 """EC2 declarations: the account's regions and VPCs."""
 
-from collector.declarations import BOOL, STRING, Column, TableSpec
+from sounding.collector.declarations import BOOL, STRING, Column, TableSpec
 
 REGIONS = TableSpec(
     name="regions",

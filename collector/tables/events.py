@@ -1,7 +1,7 @@
 """EventBridge declarations: event buses, the rules on each bus, and each rule's targets."""
 
-from collector.declarations import STRING, Column, FanOut, TableSpec
-from collector.special import events_buses
+from sounding.collector.declarations import STRING, Column, FanOut, TableSpec
+from sounding.collector.special import events_buses
 
 BUSES = TableSpec(
     name="events_buses",

@@ -1,6 +1,6 @@
 """GuardDuty declarations: detectors per region (listed, then read one by one) and delegated admins."""
 
-from collector.declarations import JSON, STRING, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.declarations import JSON, STRING, TIMESTAMP, Column, FanOut, TableSpec
 
 DETECTOR_IDS = TableSpec(
     name="guardduty_detector_ids",

@@ -1,7 +1,7 @@
 """IAM declarations: account summary, password policy, credential report, identities, keys, policies."""
 
-from collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
-from collector.special import credential_report, iam_authorization
+from sounding.collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.special import credential_report, iam_authorization
 
 ACCOUNT_SUMMARY = TableSpec(
     name="iam_account_summary",

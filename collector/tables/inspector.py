@@ -1,7 +1,7 @@
 """Amazon Inspector declarations: the account's scan status per resource type in each region."""
 
-from collector.declarations import STRING, THIS_ACCOUNT, Column, TableSpec
-from collector.special import inspector_status
+from sounding.collector.declarations import STRING, THIS_ACCOUNT, Column, TableSpec
+from sounding.collector.special import inspector_status
 
 ACCOUNT_STATUS = TableSpec(
     name="inspector_account_status",

@@ -1,7 +1,7 @@
 """Amazon Macie declarations: the Macie session (status) of each region."""
 
-from collector.declarations import STRING, TIMESTAMP, Column, TableSpec
-from collector.special import macie_session
+from sounding.collector.declarations import STRING, TIMESTAMP, Column, TableSpec
+from sounding.collector.special import macie_session
 
 SESSION = TableSpec(
     name="macie_session",

@@ -1,6 +1,6 @@
 """AWS Network Firewall declarations: the firewalls of each region."""
 
-from collector.declarations import STRING, Column, TableSpec
+from sounding.collector.declarations import STRING, Column, TableSpec
 
 FIREWALLS = TableSpec(
     name="networkfirewall_firewalls",

@@ -1,8 +1,8 @@
 """Organizations declarations: the organization in every account; its tree, SCPs and delegations
 from the management (or delegated administrator) account only."""
 
-from collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
-from collector.special import organizations as org
+from sounding.collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.special import organizations as org
 
 ORGANIZATION = TableSpec(
     name="organizations_organization",

@@ -1,6 +1,6 @@
 """Security Hub declarations: the hub per region, enabled standards, organization configuration, aggregators."""
 
-from collector.declarations import BOOL, JSON, STRING, TIMESTAMP, Column, TableSpec
+from sounding.collector.declarations import BOOL, JSON, STRING, TIMESTAMP, Column, TableSpec
 
 # DescribeHub and its siblings answer InvalidAccessException ("Account ... is not subscribed to AWS Security
 # Hub" / "... is not an administrator for this organization") where there is nothing to read: data, not a gap.

@@ -1,6 +1,6 @@
 """Amazon Security Lake declarations: the data lakes the account has."""
 
-from collector.declarations import STRING, Column, TableSpec
+from sounding.collector.declarations import STRING, Column, TableSpec
 
 DATA_LAKES = TableSpec(
     name="securitylake_data_lakes",

@@ -1,6 +1,6 @@
 """AWS Shield declarations: the account's Shield Advanced subscription state (global, us-east-1)."""
 
-from collector.declarations import STRING, Column, TableSpec
+from sounding.collector.declarations import STRING, Column, TableSpec
 
 SUBSCRIPTION = TableSpec(
     name="shield_subscription",

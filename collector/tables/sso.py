@@ -6,7 +6,7 @@ fan-out runs in its instance's region. The organization instance is visible from
 (and a delegated administrator); member accounts see only account instances of their own.
 """
 
-from collector.declarations import STRING, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.declarations import STRING, TIMESTAMP, Column, FanOut, TableSpec
 
 INSTANCES = TableSpec(
     name="sso_instances",

@@ -6,9 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-
-from engine.commands.common import handles_errors, say, sigterm_as_interrupt, split_values
-from engine.errors import InputError
+from sounding.engine.commands.common import handles_errors, say, sigterm_as_interrupt, split_values
+from sounding.engine.errors import InputError
 
 
 @click.command()
@@ -45,12 +44,12 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
       sounding collect --regions eu-west-1,us-east-1 --out snapshots/today
       sounding collect --org --role-name SecurityAudit --accounts 111111111111,222222222222
     """
-    from collector.account import CredentialsError, make_session, own_account, whoami
-    from collector.aws import CallCounter
-    from collector.collect import collect as run_collect
-    from collector.org import DEFAULT_ROLE_NAME, OrganizationError, org_targets
-    from collector.tables import select
-    from collector.write import SnapshotExistsError
+    from sounding.collector.account import CredentialsError, make_session, own_account, whoami
+    from sounding.collector.aws import CallCounter
+    from sounding.collector.collect import collect as run_collect
+    from sounding.collector.org import DEFAULT_ROLE_NAME, OrganizationError, org_targets
+    from sounding.collector.tables import select
+    from sounding.collector.write import SnapshotExistsError
 
     if not org and (accounts or role_name or external_id):
         raise InputError("options", "--accounts, --role-name and --external-id need --org")

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from engine.errors import InputError
+from sounding.engine.errors import InputError
 
 EXIT_FINDINGS = 1
 EXIT_INPUT = 2
@@ -20,7 +19,7 @@ EXIT_INTERRUPTED = 130
 
 def version() -> str:
     """The installed version of Sounding."""
-    from collector.write import tool_version
+    from sounding.collector.write import tool_version
 
     return tool_version()
 

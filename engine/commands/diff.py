@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-
-from engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
-from engine.rules import SEVERITIES
+from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
+from sounding.engine.rules import SEVERITIES
 
 DIFF_FORMATS = ("table", "json", "csv", "markdown")
 
@@ -48,14 +47,14 @@ def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_i
     Example:
       sounding diff snapshots/monday snapshots/tuesday --format markdown --fail-on-new high
     """
-    from engine.diff import diff_snapshots
-    from engine.diff.model import NEW_FAILURE
-    from engine.diff.render import FORMATS
-    from engine.errors import InputError
-    from engine.output import write_output
-    from engine.rules import severity_rank
-    from engine.selection import select_rules
-    from engine.snapshot import open_snapshot
+    from sounding.engine.diff import diff_snapshots
+    from sounding.engine.diff.model import NEW_FAILURE
+    from sounding.engine.diff.render import FORMATS
+    from sounding.engine.errors import InputError
+    from sounding.engine.output import write_output
+    from sounding.engine.rules import severity_rank
+    from sounding.engine.selection import select_rules
+    from sounding.engine.snapshot import open_snapshot
 
     if fail_on_new and only == "resources":
         raise InputError("--fail-on-new", "needs finding drift; it cannot be combined with --only resources")

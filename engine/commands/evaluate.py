@@ -6,11 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-
-from engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
-from engine.output import write_output
-from engine.report import FORMATS
-from engine.rules import SEVERITIES, STATUSES
+from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
+from sounding.engine.output import write_output
+from sounding.engine.report import FORMATS
+from sounding.engine.rules import SEVERITIES, STATUSES
 
 
 @click.command()
@@ -46,10 +45,10 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
     Example:
       sounding evaluate snapshots/example --format json --fail-on high
     """
-    from engine.evaluate import evaluate as run_evaluate
-    from engine.selection import select_rules
-    from engine.snapshot import open_snapshot
-    from engine.waivers import apply_waivers, find_waivers_file, load_waivers
+    from sounding.engine.evaluate import evaluate as run_evaluate
+    from sounding.engine.selection import select_rules
+    from sounding.engine.snapshot import open_snapshot
+    from sounding.engine.waivers import apply_waivers, find_waivers_file, load_waivers
 
     snap = open_snapshot(snapshot)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,

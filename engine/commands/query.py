@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from engine.commands.common import format_option, handles_errors, output_option, say
-from engine.errors import InputError
+from sounding.engine.commands.common import format_option, handles_errors, output_option, say
+from sounding.engine.errors import InputError
 
 
 @click.command()
@@ -31,11 +30,10 @@ def query(snapshot: Path, sql: str, limit: int, timeout: float, output_format: s
       sounding query snapshots/example "SELECT account_id, account_mfa_enabled FROM iam_account_summary"
     """
     import duckdb
-
-    from collector.tables import ALL_TABLES
-    from engine.output import write_output
-    from engine.sandbox import RuleRefused, Sandbox, check_sql
-    from engine.snapshot import open_snapshot
+    from sounding.collector.tables import ALL_TABLES
+    from sounding.engine.output import write_output
+    from sounding.engine.sandbox import RuleRefused, Sandbox, check_sql
+    from sounding.engine.snapshot import open_snapshot
 
     try:
         checked = check_sql(sql)
@@ -58,8 +56,8 @@ def query(snapshot: Path, sql: str, limit: int, timeout: float, output_format: s
 
 def render(columns: list[str], rows: list[tuple[Any, ...]], output_format: str) -> str:
     """Query results as a text table, a JSON list of objects, or CSV."""
-    from engine.evaluate import plain
-    from engine.report.text import table
+    from sounding.engine.evaluate import plain
+    from sounding.engine.report.text import table
 
     if output_format == "json":
         records = [{c: plain(v) for c, v in zip(columns, row, strict=True)} for row in rows]

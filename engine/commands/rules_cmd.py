@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, say
-from engine.errors import InputError
-from engine.rules import SEVERITIES, Rule
+from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, say
+from sounding.engine.errors import InputError
+from sounding.engine.rules import SEVERITIES, Rule
 
 
 def rule_dir_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,8 +52,8 @@ def list_rules(rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[st
     Example:
       sounding rules list --section 1 --format csv
     """
-    from engine.report.text import table
-    from engine.selection import select_rules
+    from sounding.engine.report.text import table
+    from sounding.engine.selection import select_rules
 
     chosen = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections, severities=severities)
     rows = [{"id": r.id, "severity": r.severity, "section": r.section, "section_name": r.section_name,
@@ -107,8 +106,8 @@ def new_rule(rule_id: str, section: int, directory: Path) -> None:
     Example:
       sounding rules new s3_account_public_access_block --section 14 --dir my-rules
     """
-    from engine.rules import builtin_rules_dir
-    from engine.scaffold import scaffold_rule
+    from sounding.engine.rules import builtin_rules_dir
+    from sounding.engine.scaffold import scaffold_rule
 
     rule_path, case_file = scaffold_rule(rule_id, section, directory, existing=[builtin_rules_dir()])
     click.echo(str(rule_path))
@@ -130,7 +129,7 @@ def test_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin:
     Example:
       sounding rules test my-rules/14-further-services/my_check.sql
     """
-    from engine.casefile import case_path, run_case_file
+    from sounding.engine.casefile import case_path, run_case_file
 
     chosen = _rules_at(paths, rule_dirs, no_builtin)
     if rule_ids:
@@ -170,8 +169,8 @@ def lint_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin:
     Example:
       sounding rules lint my-rules
     """
-    from engine.lint import lint_paths
-    from engine.selection import rule_directories
+    from sounding.engine.lint import lint_paths
+    from sounding.engine.selection import rule_directories
 
     directories = rule_directories(rule_dirs, no_builtin=no_builtin)
     problems = lint_paths(paths or directories, also_known=directories)
@@ -185,15 +184,15 @@ def lint_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin:
 
 def _lint_files(paths: Sequence[Path]) -> list[Path]:
     """The rule files a lint run covers (for the summary line)."""
-    from engine.rules import rule_files
+    from sounding.engine.rules import rule_files
 
     return [p for p in paths if p.is_file()] + rule_files([p for p in paths if p.is_dir()])
 
 
 def _find_rule(rule_id: str, rule_dirs: Sequence[Path], no_builtin: bool) -> Rule:
     """The rule with this id among the rule directories."""
-    from engine.rules import load_rule, rule_files
-    from engine.selection import rule_directories
+    from sounding.engine.rules import load_rule, rule_files
+    from sounding.engine.selection import rule_directories
 
     for path in rule_files(rule_directories(rule_dirs, no_builtin=no_builtin)):
         if path.stem == rule_id:
@@ -203,9 +202,9 @@ def _find_rule(rule_id: str, rule_dirs: Sequence[Path], no_builtin: bool) -> Rul
 
 def _rules_at(paths: Sequence[Path], rule_dirs: Sequence[Path], no_builtin: bool) -> list[Rule]:
     """Rules from the paths given (rule files, case files or directories), else from the rule directories."""
-    from engine.casefile import CASE_SUFFIX
-    from engine.rules import load_rule, load_rules
-    from engine.selection import rule_directories
+    from sounding.engine.casefile import CASE_SUFFIX
+    from sounding.engine.rules import load_rule, load_rules
+    from sounding.engine.selection import rule_directories
 
     if not paths:
         return load_rules(rule_directories(rule_dirs, no_builtin=no_builtin))

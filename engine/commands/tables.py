@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import click
-
-from engine.commands.common import handles_errors
+from sounding.engine.commands.common import handles_errors
 
 
 @click.command()
@@ -19,7 +18,7 @@ def tables(name: str | None, markdown: bool) -> None:
       sounding tables
       sounding tables iam_account_summary
     """
-    from engine.table_reference import render_index, render_markdown, render_table
+    from sounding.engine.table_reference import render_index, render_markdown, render_table
 
     if markdown:
         click.echo(render_markdown(), nl=False)

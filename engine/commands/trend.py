@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from engine.commands.common import format_option, handles_errors, output_option, say
+from sounding.engine.commands.common import format_option, handles_errors, output_option, say
 
 
 @click.command()
@@ -32,9 +31,9 @@ def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_
     Example:
       sounding trend snapshots/ --by account --format csv
     """
-    from engine.output import write_output
-    from engine.selection import select_rules
-    from engine.trend import FORMATS, compute_trend, open_in_order, snapshot_paths
+    from sounding.engine.output import write_output
+    from sounding.engine.selection import select_rules
+    from sounding.engine.trend import FORMATS, compute_trend, open_in_order, snapshot_paths
 
     opened = open_in_order(snapshot_paths(snapshots))
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-
-from engine.commands.common import handles_errors, say
-from engine.errors import InputError
+from sounding.engine.commands.common import handles_errors, say
+from sounding.engine.errors import InputError
 
 
 @click.command()
@@ -20,7 +19,7 @@ def verify(snapshot: Path) -> None:
     Example:
       sounding verify snapshots/example
     """
-    from engine.snapshot import open_snapshot
+    from sounding.engine.snapshot import open_snapshot
 
     snap = open_snapshot(snapshot)
     listed = {snap.path / f["path"] for t in snap.tables.values() for f in t["files"]} | {snap.path / "manifest.json"}

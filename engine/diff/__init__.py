@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from collector.write import FORMAT_VERSION
-from engine.diff.coverage import compare_coverage
-from engine.diff.findings import diff_findings
-from engine.diff.model import Diff
-from engine.diff.resources import diff_tables
-from engine.errors import InputError
-from engine.rules import Rule
-from engine.snapshot import Snapshot
+from sounding.collector.write import FORMAT_VERSION
+from sounding.engine.diff.coverage import compare_coverage
+from sounding.engine.diff.findings import diff_findings
+from sounding.engine.diff.model import Diff
+from sounding.engine.diff.resources import diff_tables
+from sounding.engine.errors import InputError
+from sounding.engine.rules import Rule
+from sounding.engine.snapshot import Snapshot
 
 # Snapshot format versions whose tables this diff reads; both snapshots must use one of them.
 DIFFABLE_VERSIONS = frozenset({FORMAT_VERSION})

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from collector.declarations import GLOBAL_REGION
-from engine.diff.model import Coverage
-from engine.snapshot import Snapshot
+from sounding.collector.declarations import GLOBAL_REGION
+from sounding.engine.diff.model import Coverage
+from sounding.engine.snapshot import Snapshot
 
 ALL_TABLES_GAP = "*"
 # What identifies a gap across snapshots (the message may carry request ids or times).

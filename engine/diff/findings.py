@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from engine.diff.model import (
+from sounding.engine.diff.model import (
     NEW_FAILURE,
     RESOLVED,
     STATUS_CHANGED,
@@ -12,11 +12,11 @@ from engine.diff.model import (
     FindingChange,
     FindingDrift,
 )
-from engine.evaluate import evaluate, tables_read
-from engine.findings import Finding
-from engine.rules import Rule
-from engine.sandbox import RuleRefused, check_sql
-from engine.snapshot import Snapshot
+from sounding.engine.evaluate import evaluate, tables_read
+from sounding.engine.findings import Finding
+from sounding.engine.rules import Rule
+from sounding.engine.sandbox import RuleRefused, check_sql
+from sounding.engine.snapshot import Snapshot
 
 FAIL = "FAIL"
 

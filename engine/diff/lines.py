@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from engine.diff.model import FINDING_CATEGORIES, ROW_KINDS, STILL_FAILING, Diff, RowChange, ValueChange
+from sounding.engine.diff.model import FINDING_CATEGORIES, ROW_KINDS, STILL_FAILING, Diff, RowChange, ValueChange
 
 FIELDS = ("section", "change", "subject", "account_id", "region", "id", "path", "old", "new", "severity",
           "reason")

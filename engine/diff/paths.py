@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from engine.diff.model import ValueChange
+from sounding.engine.diff.model import ValueChange
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Keys that name an element of a list of objects, tried in this order.

@@ -7,9 +7,9 @@ import io
 import json
 from collections.abc import Callable
 
-from engine.diff.lines import FIELDS, lines
-from engine.diff.model import Diff
-from engine.report.text import table as text_table
+from sounding.engine.diff.lines import FIELDS, lines
+from sounding.engine.diff.model import Diff
+from sounding.engine.report.text import table as text_table
 
 SECTION_TITLES = {"coverage": "Coverage", "resources": "Resource drift", "findings": "Finding drift"}
 SECTION_COLUMNS = {

@@ -9,15 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
-
-from collector.declarations import JSON
-from collector.values import iso_utc
-from engine.diff.coverage import CommonGround
-from engine.diff.model import ADDED, CHANGED, REMOVED, RowChange, TableDiff, ValueChange
-from engine.diff.paths import json_changes
-from engine.diff.volatile import volatile_columns, volatile_raw_paths
-from engine.errors import InputError
-from engine.snapshot import Snapshot
+from sounding.collector.declarations import JSON
+from sounding.collector.values import iso_utc
+from sounding.engine.diff.coverage import CommonGround
+from sounding.engine.diff.model import ADDED, CHANGED, REMOVED, RowChange, TableDiff, ValueChange
+from sounding.engine.diff.paths import json_changes
+from sounding.engine.diff.volatile import volatile_columns, volatile_raw_paths
+from sounding.engine.errors import InputError
+from sounding.engine.snapshot import Snapshot
 
 RAW = "raw"
 OCCURRENCE = "_occurrence"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from collector.tables import TABLES_BY_NAME
+from sounding.collector.tables import TABLES_BY_NAME
 
 # Activity and bookkeeping, not configuration: the credential report's generation time and the
 # "last used" traces AWS updates whenever a credential is used. Rules may read them; diff ignores

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.evaluate import Evaluation
-from engine.report import asff, csv_report, html, json_report, junit, markdown, ocsf, sarif, table_report
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import asff, csv_report, html, json_report, junit, markdown, ocsf, sarif, table_report
 
 Renderer = Callable[[Evaluation], str]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.report.common import (
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.report.common import (
     GLOBAL_REGION,
     TOOL_NAME,
     collected_iso,
@@ -20,7 +20,7 @@ from engine.report.common import (
     standards,
     tool_version,
 )
-from engine.rules import Rule
+from sounding.engine.rules import Rule
 
 SCHEMA_VERSION = "2018-10-08"
 BATCH_LIMIT = 100  # findings per BatchImportFindings call

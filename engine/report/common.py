@@ -6,9 +6,9 @@ import hashlib
 import re
 from datetime import UTC
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.rules import Rule
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.rules import Rule
 
 TOOL_NAME = "Sounding"
 GLOBAL_REGION = "global"

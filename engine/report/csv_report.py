@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engine.evaluate import Evaluation
+from sounding.engine.evaluate import Evaluation
 
 FIELDS = ("rule_id", "title", "severity", "section", "status", "account_id", "region", "resource_id",
           "reason", "waived", "waiver_reason")

@@ -6,12 +6,12 @@ import json
 import math
 from html import escape
 
-from engine.evaluate import Evaluation
-from engine.findings import STATUS_ORDER, Finding
-from engine.report.common import rules_by_id
-from engine.report.html_assets import CSS, SCRIPT
-from engine.report.summary import snapshot_facts, summarize
-from engine.rules import SECTIONS, SEVERITIES, STATUSES, Rule
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import STATUS_ORDER, Finding
+from sounding.engine.report.common import rules_by_id
+from sounding.engine.report.html_assets import CSS, SCRIPT
+from sounding.engine.report.summary import snapshot_facts, summarize
+from sounding.engine.rules import SECTIONS, SEVERITIES, STATUSES, Rule
 
 SHOWN_BY_DEFAULT = ("FAIL", "ERROR", "MANUAL")
 STATUS_LABELS = {"FAIL": "Fail", "ERROR": "Error", "MANUAL": "Manual", "PASS": "Pass", "SKIP": "Skip"}

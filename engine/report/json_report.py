@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.evaluate import Evaluation
-from engine.report.summary import snapshot_facts, summarize
-from engine.rules import Rule
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report.summary import snapshot_facts, summarize
+from sounding.engine.rules import Rule
 
 
 def rule_metadata(rule: Rule) -> dict[str, Any]:

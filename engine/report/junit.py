@@ -6,10 +6,10 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.report.common import TOOL_NAME, rules_by_id
-from engine.rules import SECTIONS, Rule
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.report.common import TOOL_NAME, rules_by_id
+from sounding.engine.rules import SECTIONS, Rule
 
 SKIPPED = ("SKIP", "MANUAL")
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.report.summary import snapshot_facts, summarize
-from engine.rules import SEVERITIES, STATUSES
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.report.summary import snapshot_facts, summarize
+from sounding.engine.rules import SEVERITIES, STATUSES
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment
 SHOWN = ("FAIL", "ERROR")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.report.common import (
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.report.common import (
     GLOBAL_REGION,
     TOOL_NAME,
     collected_ms,
@@ -18,7 +18,7 @@ from engine.report.common import (
     standards,
     tool_version,
 )
-from engine.rules import Rule
+from sounding.engine.rules import Rule
 
 OCSF_VERSION = "1.5.0"
 CATEGORY_UID = 2  # Findings

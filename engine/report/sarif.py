@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.report.common import TOOL_NAME, finding_hash, rules_by_id, tool_version
-from engine.rules import STATUSES, Rule
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.report.common import TOOL_NAME, finding_hash, rules_by_id, tool_version
+from sounding.engine.rules import STATUSES, Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from engine.evaluate import Evaluation
-from engine.findings import Finding
-from engine.rules import SECTIONS, SEVERITIES, STATUSES
-from engine.snapshot import Snapshot
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
+from sounding.engine.rules import SECTIONS, SEVERITIES, STATUSES
+from sounding.engine.snapshot import Snapshot
 
 
 def status_counts(findings: list[Finding]) -> dict[str, int]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.evaluate import Evaluation
-from engine.report.summary import snapshot_facts, summarize
-from engine.report.text import table
-from engine.rules import STATUSES, severity_rank
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report.summary import snapshot_facts, summarize
+from sounding.engine.report.text import table
+from sounding.engine.rules import STATUSES, severity_rank
 
 SHOWN = ("FAIL", "ERROR")
 

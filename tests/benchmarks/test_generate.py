@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+from sounding.collector.tables import ALL_TABLES
+from sounding.collector.values import item_to_row
+from sounding.engine.snapshot import open_snapshot
 
 from benchmarks.generate import account_rows, generate, item_row, ordered, perturb
 from benchmarks.items import top_items
 from benchmarks.org_model import REGIONS, AccountModel, account_id
-from collector.tables import ALL_TABLES
-from collector.values import item_to_row
-from engine.snapshot import open_snapshot
 
 
 def _manifest(path: Path) -> dict:

@@ -10,11 +10,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector import collect as collect_module
-from collector.collect import Target, chains, collect, enabled_regions
-from collector.declarations import STRING, Column, FanOut, TableSpec
-from collector.tables import TABLES_BY_NAME, select
+from sounding.collector import collect as collect_module
+from sounding.collector.collect import Target, chains, collect, enabled_regions
+from sounding.collector.declarations import STRING, Column, FanOut, TableSpec
+from sounding.collector.tables import TABLES_BY_NAME, select
 
 ACCOUNT = "123456789012"
 CALLER = {"arn": f"arn:aws:iam::{ACCOUNT}:user/auditor", "account_id": ACCOUNT, "partition": "aws"}
@@ -75,7 +74,7 @@ def test_regions_failure_is_a_gap_for_every_regional_table(tmp_path: Path) -> No
 
 @mock_aws
 def test_unreachable_account_is_recorded_not_fatal(tmp_path: Path) -> None:
-    from collector.gaps import Gap
+    from sounding.collector.gaps import Gap
 
     failure = Gap("210987654321", "global", "*", "sts", "AssumeRole", "AccessDenied", "access_denied", "no trust")
     targets = [Target(ACCOUNT, boto3.Session(region_name="us-east-1")),

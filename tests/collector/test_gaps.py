@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from botocore.parsers import ResponseParserError
-
-from collector.gaps import classify
+from sounding.collector.gaps import classify
 
 
 def client_error(code: str, status: int = 400, message: str = "msg") -> ClientError:

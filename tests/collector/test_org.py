@@ -11,13 +11,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.account import Caller
-from collector.aws import CallCounter
-from collector.collect import collect
-from collector.gaps import Gap
-from collector.org import OrganizationError, org_targets, role_arn
-from collector.tables import iam, organizations
+from sounding.collector.account import Caller
+from sounding.collector.aws import CallCounter
+from sounding.collector.collect import collect
+from sounding.collector.gaps import Gap
+from sounding.collector.org import OrganizationError, org_targets, role_arn
+from sounding.collector.tables import iam, organizations
 
 MANAGEMENT = "123456789012"
 CALLER = Caller(arn=f"arn:aws:iam::{MANAGEMENT}:user/auditor", account_id=MANAGEMENT, partition="aws")

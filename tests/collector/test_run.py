@@ -8,12 +8,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.declarations import STRING, Column, FanOut, TableSpec
-from collector.gaps import Gap
-from collector.run import extract_items, run_table
-from collector.tables import TABLES_BY_NAME
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.declarations import STRING, Column, FanOut, TableSpec
+from sounding.collector.gaps import Gap
+from sounding.collector.run import extract_items, run_table
+from sounding.collector.tables import TABLES_BY_NAME
 
 ACCOUNT = "123456789012"
 

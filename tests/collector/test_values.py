@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, TableSpec
-from collector.values import coerce, item_to_row, to_arrow_columns, to_json
+from sounding.collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, TableSpec
+from sounding.collector.values import coerce, item_to_row, to_arrow_columns, to_json
 
 SPEC = TableSpec(
     name="things", service="svc", operation="ListThings", scope="regional", items="Things",

@@ -10,10 +10,9 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 import pytest
-
-from collector.gaps import Gap
-from collector.tables import TABLES_BY_NAME
-from collector.write import FORMAT_VERSION, SnapshotExistsError, SnapshotWriter, sha256_file
+from sounding.collector.gaps import Gap
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.collector.write import FORMAT_VERSION, SnapshotExistsError, SnapshotWriter, sha256_file
 
 SPECS = [TABLES_BY_NAME["iam_password_policy"], TABLES_BY_NAME["regions"]]
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -11,12 +11,11 @@ from typing import Any
 
 import boto3
 import pytest
-
-from collector.tables import TABLES_BY_NAME
+from sounding.collector.tables import TABLES_BY_NAME
 
 pytestmark = pytest.mark.e2e
 
-SOUNDING = [sys.executable, "-m", "engine.cli"]
+SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 BUCKET = "audit-logs-e2e"
@@ -142,7 +141,7 @@ def expected_findings(ids: dict[str, str]) -> set[tuple[str, str, str]]:
 
     A new built-in rule that reacts to one of these changes belongs here: the test is exact on purpose.
     """
-    from engine.rules import builtin_rules_dir, load_rules
+    from sounding.engine.rules import builtin_rules_dir, load_rules
 
     org = ids.get("org_arn", "")
     expected = {

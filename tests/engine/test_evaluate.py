@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collector.synthetic import build_snapshot
-from engine.evaluate import evaluate
-from engine.report.json_report import render
-from engine.rules import builtin_rules_dir, load_rule, load_rules
-from engine.snapshot import open_snapshot
+from sounding.collector.synthetic import build_snapshot
+from sounding.engine.evaluate import evaluate
+from sounding.engine.report.json_report import render
+from sounding.engine.rules import builtin_rules_dir, load_rule, load_rules
+from sounding.engine.snapshot import open_snapshot
+
 from tests.builders import write_rule
 
 ROW = "'111111111111' AS account_id, 'global' AS region, 'r' AS resource_id, 'why' AS reason"

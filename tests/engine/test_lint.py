@@ -6,10 +6,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from engine.errors import InputError
-from engine.lint import Binder, Problem, lint_paths
-from engine.rules import builtin_rules_dir
+from sounding.engine.errors import InputError
+from sounding.engine.lint import Binder, Problem, lint_paths
+from sounding.engine.rules import builtin_rules_dir
 
 HEADER = """\
 -- title: A rule written by a lint test

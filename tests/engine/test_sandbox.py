@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sounding.engine.evaluate import evaluate
+from sounding.engine.rules import load_rule
+from sounding.engine.sandbox import RuleRefused, check_sql
+from sounding.engine.snapshot import open_snapshot
 
-from engine.evaluate import evaluate
-from engine.rules import load_rule
-from engine.sandbox import RuleRefused, check_sql
-from engine.snapshot import open_snapshot
 from tests.builders import write_rule
 
 OK = "SELECT 'PASS' AS status, 'r' AS resource_id, '111111111111' AS account_id, 'global' AS region, 'ok' AS reason"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from engine.casefile import run_case_file
-from engine.errors import InputError
-from engine.lint import lint_paths
-from engine.rules import OPTIONAL_KEYS, REQUIRED_KEYS, builtin_rules_dir, load_rule, parse_header
-from engine.scaffold import scaffold_rule, section_dir_name
+from sounding.engine.casefile import run_case_file
+from sounding.engine.errors import InputError
+from sounding.engine.lint import lint_paths
+from sounding.engine.rules import OPTIONAL_KEYS, REQUIRED_KEYS, builtin_rules_dir, load_rule, parse_header
+from sounding.engine.scaffold import scaffold_rule, section_dir_name
 
 
 def test_section_directory_names() -> None:

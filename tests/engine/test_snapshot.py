@@ -10,10 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from collector.write import sha256_file
-from engine.errors import InputError
-from engine.snapshot import open_snapshot
+from sounding.collector.write import sha256_file
+from sounding.engine.errors import InputError
+from sounding.engine.snapshot import open_snapshot
 
 POLICY = "tables/iam_password_policy/111111111111.parquet"
 

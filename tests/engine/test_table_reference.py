@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from collector.declarations import STRING, Column, TableSpec
-from collector.tables import ALL_TABLES
-from engine.errors import InputError
-from engine.lint import Binder
-from engine.table_reference import DOC_PATH, META_TABLES, render_index, render_markdown, render_table
+from sounding.collector.declarations import STRING, Column, TableSpec
+from sounding.collector.tables import ALL_TABLES
+from sounding.engine.errors import InputError
+from sounding.engine.lint import Binder
+from sounding.engine.table_reference import DOC_PATH, META_TABLES, render_index, render_markdown, render_table
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC = TableSpec(name="demo_things", service="demo", operation="ListThings", scope="regional", items="Things",
@@ -76,8 +75,7 @@ def test_unknown_table_is_an_input_error() -> None:
 def test_tables_command() -> None:
     """`sounding tables` prints the index, one table, or the Markdown; an unknown name exits 2."""
     from click.testing import CliRunner
-
-    from engine.cli import cli
+    from sounding.engine.cli import cli
 
     runner = CliRunner()
     assert runner.invoke(cli, ["tables"]).stdout == render_index()

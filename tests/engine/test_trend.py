@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
+from sounding.collector.synthetic import build_snapshot
+from sounding.engine.cli import cli
 
-from collector.synthetic import build_snapshot
-from engine.cli import cli
 from tests.builders import write_rule
 
 RULE = """SELECT account_id, region, user AS resource_id,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sounding.collector.synthetic import build_snapshot
+from sounding.engine.cli import cli
+from sounding.engine.errors import InputError
+from sounding.engine.findings import Finding
+from sounding.engine.waivers import Waiver, apply_waivers, find_waivers_file, load_waivers
 
-from collector.synthetic import build_snapshot
-from engine.cli import cli
-from engine.errors import InputError
-from engine.findings import Finding
-from engine.waivers import Waiver, apply_waivers, find_waivers_file, load_waivers
 from tests.builders import write_rule
 
 COLLECTED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

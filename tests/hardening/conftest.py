@@ -6,8 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
-from collector.synthetic import build_snapshot
+from sounding.collector.synthetic import build_snapshot
 
 COLLECTED_AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sounding.collector.write import sha256_file
 
-from collector.write import sha256_file
 from tests.builders import write_rule
 from tests.hardening.helpers import sounding
 

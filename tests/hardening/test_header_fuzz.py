@@ -7,9 +7,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from engine.errors import InputError
-from engine.rules import Rule, load_rule
+from sounding.engine.errors import InputError
+from sounding.engine.rules import Rule, load_rule
 
 KEYS = ["title", "severity", "section", "description", "remediation", "references", "frameworks", "scope",
         "owner", "Title", ""]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from sounding.collector.tables import ALL_TABLES
+from sounding.engine.evaluate import evaluate
+from sounding.engine.rule_process import isolation_available, memory_bytes
+from sounding.engine.rules import load_rule
+from sounding.engine.sandbox import Sandbox
+from sounding.engine.snapshot import open_snapshot
 
-from collector.tables import ALL_TABLES
-from engine.evaluate import evaluate
-from engine.rule_process import isolation_available, memory_bytes
-from engine.rules import load_rule
-from engine.sandbox import Sandbox
-from engine.snapshot import open_snapshot
 from tests.builders import write_rule
 
 ROW = "'111111111111' AS account_id, 'global' AS region, 'r' AS resource_id, 'ok' AS reason"
@@ -193,7 +193,7 @@ def test_getenv_does_not_exist_in_the_engine(snapshot: Path) -> None:
 
 def test_without_fork_the_in_process_timer_still_bounds_ordinary_queries(snapshot: Path, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("engine.sandbox.isolation_available", lambda: False)
+    monkeypatch.setattr("sounding.engine.sandbox.isolation_available", lambda: False)
     sql = f"SELECT 'PASS' AS status, {ROW} FROM range(100000000000) a, range(1000) b WHERE a.range * b.range = -1"
     results = _run(snapshot, tmp_path, "forever", sql, timeout=0.5)
     assert results == {"aa_forever": ("ERROR", "stopped: ran longer than 0.5 s (aa_forever.sql)"),

@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from collector.tables import TABLES_BY_NAME
-from engine import rules_doc
-from engine.rules import builtin_rules_dir, load_rules
-from engine.sandbox import META_TABLES, check_sql
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.engine import rules_doc
+from sounding.engine.rules import builtin_rules_dir, load_rules
+from sounding.engine.sandbox import META_TABLES, check_sql
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_CATALOG = REPO.parent / "shared" / "CHECKS.md"

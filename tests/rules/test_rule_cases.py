@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from engine.casefile import case_path, load_cases, run_case
-from engine.rules import builtin_rules_dir, load_rules
+from sounding.engine.casefile import case_path, load_cases, run_case
+from sounding.engine.rules import builtin_rules_dir, load_rules
 
 RULES = load_rules([builtin_rules_dir()])
 CASES = [(rule, case) for rule in RULES if case_path(rule.path).is_file()

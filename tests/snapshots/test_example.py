@@ -7,11 +7,11 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from sounding.engine.evaluate import evaluate
+from sounding.engine.report import FORMATS
+from sounding.engine.rules import STATUSES, builtin_rules_dir, load_rules
+from sounding.engine.snapshot import open_snapshot
 
-from engine.evaluate import evaluate
-from engine.report import FORMATS
-from engine.rules import STATUSES, builtin_rules_dir, load_rules
-from engine.snapshot import open_snapshot
 from tests.rules.test_catalog import CATALOG
 
 REPO = Path(__file__).resolve().parents[2]

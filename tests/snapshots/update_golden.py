@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.evaluate import evaluate
-from engine.report import FORMATS
-from engine.rules import builtin_rules_dir, load_rules
-from engine.snapshot import open_snapshot
+from sounding.engine.evaluate import evaluate
+from sounding.engine.report import FORMATS
+from sounding.engine.rules import builtin_rules_dir, load_rules
+from sounding.engine.snapshot import open_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"

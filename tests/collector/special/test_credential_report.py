@@ -11,12 +11,11 @@ import pyarrow as pa
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.run import run_table
-from collector.special import credential_report
-from collector.tables import TABLES_BY_NAME
-from collector.values import item_to_row, to_arrow_columns
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.run import run_table
+from sounding.collector.special import credential_report
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.collector.values import item_to_row, to_arrow_columns
 
 SPEC = TABLES_BY_NAME["iam_credential_report"]
 GENERATED = datetime(2026, 3, 1, 11, 0, tzinfo=UTC)

@@ -10,8 +10,12 @@ from urllib.parse import quote, quote_plus
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from collector.special.policy_document import PolicyDocumentError, condition_entries, parse_document, statements
+from sounding.collector.special.policy_document import (
+    PolicyDocumentError,
+    condition_entries,
+    parse_document,
+    statements,
+)
 
 
 def only(document: Any) -> dict[str, Any]:

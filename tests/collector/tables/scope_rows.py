@@ -7,12 +7,11 @@ from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
-
-from collector.aws import AccountClients, CallCounter, client_config
-from collector.collect import chains, run_chain
-from collector.declarations import TableSpec
-from collector.gaps import Gap
-from collector.values import coerce
+from sounding.collector.aws import AccountClients, CallCounter, client_config
+from sounding.collector.collect import chains, run_chain
+from sounding.collector.declarations import TableSpec
+from sounding.collector.gaps import Gap
+from sounding.collector.values import coerce
 
 ACCOUNT = "123456789012"
 

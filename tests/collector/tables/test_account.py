@@ -7,11 +7,10 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.collect import run_chain
-from collector.gaps import Gap
-from collector.tables import account
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import run_chain
+from sounding.collector.gaps import Gap
+from sounding.collector.tables import account
 
 ACCOUNT = "123456789012"
 

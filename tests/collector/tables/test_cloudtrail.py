@@ -9,13 +9,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.collect import chains, run_chain
-from collector.gaps import Gap
-from collector.special import cloudtrail_trail_calls
-from collector.tables import cloudtrail
-from collector.values import coerce, item_to_row
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import chains, run_chain
+from sounding.collector.gaps import Gap
+from sounding.collector.special import cloudtrail_trail_calls
+from sounding.collector.tables import cloudtrail
+from sounding.collector.values import coerce, item_to_row
 
 ACCOUNT = "123456789012"
 BUCKET = "trail-logs-bucket"

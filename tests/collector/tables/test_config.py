@@ -8,12 +8,11 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.collect import chains, run_chain
-from collector.gaps import Gap
-from collector.tables import config
-from collector.values import coerce, item_to_row
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import chains, run_chain
+from sounding.collector.gaps import Gap
+from sounding.collector.tables import config
+from sounding.collector.values import coerce, item_to_row
 
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/config-recorder"

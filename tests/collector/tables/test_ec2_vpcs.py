@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 from moto import mock_aws
+from sounding.collector.tables import ec2
 
-from collector.tables import ec2
 from tests.collector.tables.scope_rows import ACCOUNT, run_scope
 
 

@@ -8,13 +8,12 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.collect import chains, run_chain
-from collector.gaps import Gap
-from collector.special import events_buses
-from collector.tables import events
-from collector.values import coerce
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import chains, run_chain
+from sounding.collector.gaps import Gap
+from sounding.collector.special import events_buses
+from sounding.collector.tables import events
+from sounding.collector.values import coerce
 
 ACCOUNT = "123456789012"
 TOPIC = f"arn:aws:sns:us-east-1:{ACCOUNT}:alerts"

@@ -6,10 +6,10 @@ import json
 
 import boto3
 from moto import mock_aws
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import run_chain
+from sounding.collector.tables import guardduty
 
-from collector.aws import AccountClients, CallCounter
-from collector.collect import run_chain
-from collector.tables import guardduty
 from tests.collector.tables.scope_rows import ACCOUNT, gap_kinds, run_scope
 
 DETECTOR_TABLES = [guardduty.DETECTOR_IDS, guardduty.DETECTORS]

@@ -15,12 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.aws import AccountClients, CallCounter
-from collector.collect import Target, collect
-from collector.run import run_table
-from collector.tables import TABLES_BY_NAME
-from collector.tables.iam import TABLES as IAM_TABLES
+from sounding.collector.aws import AccountClients, CallCounter
+from sounding.collector.collect import Target, collect
+from sounding.collector.run import run_table
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.collector.tables.iam import TABLES as IAM_TABLES
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:iam::{ACCOUNT}"

@@ -11,14 +11,13 @@ import boto3
 import jmespath
 import pytest
 from moto import mock_aws
-
-from collector.collect import Target, collect
-from collector.special import iam_authorization
-from collector.special.policy_document import PolicyDocumentError
-from collector.tables.iam import TABLES as IAM_TABLES
-from engine.evaluate import evaluate
-from engine.rules import builtin_rules_dir, load_rules
-from engine.snapshot import open_snapshot
+from sounding.collector.collect import Target, collect
+from sounding.collector.special import iam_authorization
+from sounding.collector.special.policy_document import PolicyDocumentError
+from sounding.collector.tables.iam import TABLES as IAM_TABLES
+from sounding.engine.evaluate import evaluate
+from sounding.engine.rules import builtin_rules_dir, load_rules
+from sounding.engine.snapshot import open_snapshot
 
 ACCOUNT = "123456789012"
 ARN = f"arn:aws:iam::{ACCOUNT}"

@@ -8,12 +8,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from sounding.collector.declarations import THIS_ACCOUNT
+from sounding.collector.gaps import classify
+from sounding.collector.run import bind_account
+from sounding.collector.special import inspector_status
+from sounding.collector.tables import inspector
 
-from collector.declarations import THIS_ACCOUNT
-from collector.gaps import classify
-from collector.run import bind_account
-from collector.special import inspector_status
-from collector.tables import inspector
 from tests.collector.tables.scope_rows import ACCOUNT, run_scope
 
 

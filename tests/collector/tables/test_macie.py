@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import boto3
 from moto import mock_aws
+from sounding.collector.tables import macie
 
-from collector.tables import macie
 from tests.collector.tables.scope_rows import ACCOUNT, failing_session, gap_kinds, run_scope
 
 

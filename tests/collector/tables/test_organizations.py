@@ -13,11 +13,10 @@ import duckdb
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
-
-from collector.collect import Target, collect
-from collector.special import organizations as org_special
-from collector.special.policy_document import PolicyDocumentError
-from collector.tables import controltower, organizations, select
+from sounding.collector.collect import Target, collect
+from sounding.collector.special import organizations as org_special
+from sounding.collector.special.policy_document import PolicyDocumentError
+from sounding.collector.tables import controltower, organizations, select
 
 MANAGEMENT = "123456789012"
 CALLER = {"arn": f"arn:aws:iam::{MANAGEMENT}:user/auditor", "account_id": MANAGEMENT, "partition": "aws"}

@@ -10,12 +10,11 @@ import boto3
 import duckdb
 import pytest
 from moto import mock_aws
-
-from collector.collect import Target, collect
-from collector.tables import select
-from engine.evaluate import evaluate
-from engine.rules import builtin_rules_dir, load_rules
-from engine.snapshot import open_snapshot
+from sounding.collector.collect import Target, collect
+from sounding.collector.tables import select
+from sounding.engine.evaluate import evaluate
+from sounding.engine.rules import builtin_rules_dir, load_rules
+from sounding.engine.snapshot import open_snapshot
 
 ACCOUNT = "123456789012"
 CALLER = {"arn": f"arn:aws:iam::{ACCOUNT}:user/auditor", "account_id": ACCOUNT, "partition": "aws"}

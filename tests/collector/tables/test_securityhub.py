@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import boto3
 from moto import mock_aws
+from sounding.collector.tables import securityhub
 
-from collector.tables import securityhub
 from tests.collector.tables.scope_rows import ACCOUNT, failing_session, gap_kinds, run_scope
 
 REGIONAL = [t for t in securityhub.TABLES if t.scope == "regional"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from moto import mock_aws
+from sounding.collector.tables import securitylake
+from sounding.collector.values import item_to_row
 
-from collector.tables import securitylake
-from collector.values import item_to_row
 from tests.collector.tables.scope_rows import ACCOUNT, gap_kinds, run_scope
 
 

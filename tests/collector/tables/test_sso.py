@@ -6,8 +6,8 @@ from typing import Any
 
 import boto3
 from moto import mock_aws
+from sounding.collector.tables import sso
 
-from collector.tables import sso
 from tests.collector.tables.scope_rows import ACCOUNT, gap_kinds, run_scope
 
 REGION = "eu-west-1"

@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-
-from engine.cli import cli
+from sounding.engine.cli import cli
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
-from collector.synthetic import build_snapshot
-from engine.cli import cli
+from sounding.collector.synthetic import build_snapshot
+from sounding.engine.cli import cli
 
 SQL = "SELECT account_id, account_mfa_enabled, raw FROM iam_account_summary ORDER BY account_id"
 

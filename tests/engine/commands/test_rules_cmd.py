@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
-from engine.cli import cli
-from engine.rules import builtin_rules_dir
+from sounding.engine.cli import cli
+from sounding.engine.rules import builtin_rules_dir
 
 HEADER = ("-- title: {title}\n-- severity: {severity}\n-- section: {section}\n-- scope: account\n"
           "-- description: Written by a test.\n-- remediation: Nothing.\n-- references: https://example.com/\n")

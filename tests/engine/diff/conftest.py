@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from collector.synthetic import build_snapshot
+from sounding.collector.synthetic import build_snapshot
 
 ACCOUNT = "111111111111"
 OTHER = "222222222222"

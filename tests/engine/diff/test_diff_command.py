@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from sounding.engine.cli import cli
 
-from engine.cli import cli
 from tests.builders import write_rule
 from tests.engine.diff.conftest import Builder
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.diff import diff_snapshots
-from engine.diff.findings import classify
-from engine.findings import Finding
-from engine.rules import load_rule
-from engine.snapshot import open_snapshot
+from sounding.engine.diff import diff_snapshots
+from sounding.engine.diff.findings import classify
+from sounding.engine.findings import Finding
+from sounding.engine.rules import load_rule
+from sounding.engine.snapshot import open_snapshot
+
 from tests.builders import write_rule
 from tests.engine.diff.conftest import ACCOUNT, Builder
 

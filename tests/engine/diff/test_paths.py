@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.diff.paths import json_changes, list_identity
+from sounding.engine.diff.paths import json_changes, list_identity
 
 
 def dicts(changes: list) -> list[dict]:

@@ -6,11 +6,12 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-from collector.declarations import INT, Column
-from collector.synthetic import build_snapshot
-from collector.tables import TABLES_BY_NAME
-from engine.diff import diff_snapshots
-from engine.snapshot import open_snapshot
+from sounding.collector.declarations import INT, Column
+from sounding.collector.synthetic import build_snapshot
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.engine.diff import diff_snapshots
+from sounding.engine.snapshot import open_snapshot
+
 from tests.engine.diff.conftest import ACCOUNT, OTHER, Builder
 
 NO_COVERAGE_CHANGE = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collector.tables import TABLES_BY_NAME
-from engine.diff.volatile import VOLATILE_COLUMNS, VOLATILE_RAW_PATHS, volatile_raw_paths
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.engine.diff.volatile import VOLATILE_COLUMNS, VOLATILE_RAW_PATHS, volatile_raw_paths
 
 
 def test_every_volatile_column_is_declared() -> None:

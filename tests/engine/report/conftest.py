@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from sounding.engine.evaluate import Evaluation
 
-from engine.evaluate import Evaluation
 from tests.engine.report.report_fixture import build_evaluation
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from collector.synthetic import build_snapshot
-from engine.evaluate import Evaluation, evaluate
-from engine.rules import load_rules
-from engine.snapshot import open_snapshot
+from sounding.collector.synthetic import build_snapshot
+from sounding.engine.evaluate import Evaluation, evaluate
+from sounding.engine.rules import load_rules
+from sounding.engine.snapshot import open_snapshot
 
 RULES_DIR = Path(__file__).parent / "rules"
 GOLDEN_DIR = Path(__file__).parent / "golden"

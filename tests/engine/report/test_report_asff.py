@@ -8,9 +8,8 @@ from typing import Any
 import botocore.session
 import pytest
 from botocore.validate import ParamValidator
-
-from engine.evaluate import Evaluation
-from engine.report import asff
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import asff
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from sounding.engine.commands.evaluate import evaluate as evaluate_command
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import FORMATS
 
-from engine.commands.evaluate import evaluate as evaluate_command
-from engine.evaluate import Evaluation
-from engine.report import FORMATS
 from tests.engine.report.report_fixture import GOLDEN_DIR, build_evaluation
 
 GOLDEN_FORMATS = {"markdown": "md", "html": "html", "sarif": "sarif", "junit": "xml", "ocsf": "ocsf.json",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from engine.evaluate import Evaluation
-from engine.report import html
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import html
 
 
 class PageOutline(HTMLParser):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from engine.evaluate import Evaluation
-from engine.report import junit
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import junit
 
 
 def test_structure_and_counts(evaluation: Evaluation) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 
-from engine.evaluate import Evaluation
-from engine.report import markdown
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import markdown
 
 
 def test_summary_then_findings_by_severity(evaluation: Evaluation) -> None:

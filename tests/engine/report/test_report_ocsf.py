@@ -10,9 +10,8 @@ from ocsf.v1_5_0.events import ComplianceFinding as SchemaComplianceFinding
 from ocsf.v1_5_0.objects import Cloud
 from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding as ProwlerComplianceFinding
 from pydantic import BaseModel, ValidationError
-
-from engine.evaluate import Evaluation
-from engine.report import ocsf
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import ocsf
 
 
 def unknown_attributes(model: Any, path: str = "") -> list[str]:

@@ -8,9 +8,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
-from engine.evaluate import Evaluation
-from engine.report import sarif
+from sounding.engine.evaluate import Evaluation
+from sounding.engine.report import sarif
 
 
 @pytest.fixture(scope="module")
