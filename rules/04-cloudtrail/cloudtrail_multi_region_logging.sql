@@ -9,6 +9,10 @@
 --   Trail status and selectors are read once per trail, in its home region, by the owning account;
 --   when those are missing from the snapshot (home region or management account not collected) the
 --   finding is ERROR, not FAIL. Write-only logging misses reconnaissance; read-only misses changes.
+--   Coverage is the union of the trail's selectors: a plain selector with IncludeManagementEvents and
+--   no ExcludeManagementEventSources (excluding KMS or RDS Data API events is a subset, as for AWS
+--   Config multi-region-cloudtrail-enabled and Security Hub CloudTrail.1), or an advanced selector on
+--   eventCategory = Management filtering nothing but readOnly; readOnly true + false together is all.
 -- remediation: From the management account, `aws cloudtrail create-trail --name org-trail --s3-bucket-name
 --   <bucket> --is-multi-region-trail --is-organization-trail --enable-log-file-validation --kms-key-id <key>`,
 --   then `aws cloudtrail start-logging --name org-trail`. Keep the default event selector (ReadWriteType All,
@@ -23,6 +27,66 @@ WITH trails AS (
     QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
                                ORDER BY (t.region = t.home_region) DESC, t.region) = 1
 ),
+-- Management-event coverage is the union over a trail's selectors (read + write = all), from the
+-- selectors as GetEventSelectors returns them. A plain selector counts with IncludeManagementEvents
+-- (default true) and no ExcludeManagementEventSources (excluding KMS or RDS Data API events is a
+-- subset); ReadWriteType defaults to All. An advanced selector counts when it selects
+-- eventCategory = Management and filters nothing but readOnly (an eventSource filter is a subset).
+plain AS (
+    SELECT sel.account_id, sel.region, sel.trail_arn,
+        coalesce(e->>'$.IncludeManagementEvents', 'true') = 'true'
+            AND coalesce(json_array_length(e, '$.ExcludeManagementEventSources'), 0) = 0 AS full_set,
+        coalesce(e->>'$.ReadWriteType', 'All') AS rw
+    FROM cloudtrail_event_selectors AS sel,
+        unnest(CAST(CASE WHEN json_type(sel.event_selectors) = 'ARRAY' THEN sel.event_selectors END AS JSON[])) AS u(e)
+),
+advanced AS (
+    SELECT sel.account_id, sel.region, sel.trail_arn,
+        CAST(CASE WHEN json_type(a, '$.FieldSelectors') = 'ARRAY' THEN a->'$.FieldSelectors' END AS JSON[]) AS fs
+    FROM cloudtrail_event_selectors AS sel,
+        unnest(CAST(CASE WHEN json_type(sel.advanced_event_selectors) = 'ARRAY'
+                    THEN sel.advanced_event_selectors END AS JSON[])) AS u(a)
+),
+advanced_judged AS (
+    SELECT account_id, region, trail_arn,
+        len(list_filter(fs, lambda f: f->>'$.Field' = 'eventCategory'
+            AND list_contains(json_extract_string(f, '$.Equals[*]'), 'Management'))) > 0
+        AND len(list_filter(fs, lambda f: coalesce(f->>'$.Field', '') NOT IN ('eventCategory', 'readOnly')
+            OR (f->>'$.Field' = 'eventCategory' AND NOT coalesce(
+                json_extract_string(f, '$.Equals[*]') = ['Management'] AND len(json_keys(f)) = 2, false)))) = 0
+            AS management_only,
+        -- Every readOnly filter (Equals / NotEquals, nothing else) must admit the value.
+        len(list_filter(fs, lambda f: f->>'$.Field' = 'readOnly' AND NOT coalesce(
+            len(list_filter(json_keys(f), lambda k: k NOT IN ('Field', 'Equals', 'NotEquals'))) = 0
+            AND (json_type(f, '$.Equals') IS NULL OR list_contains(json_extract_string(f, '$.Equals[*]'), 'true'))
+            AND NOT coalesce(list_contains(json_extract_string(f, '$.NotEquals[*]'), 'true'), false), false))) = 0
+            AS admits_read,
+        len(list_filter(fs, lambda f: f->>'$.Field' = 'readOnly' AND NOT coalesce(
+            len(list_filter(json_keys(f), lambda k: k NOT IN ('Field', 'Equals', 'NotEquals'))) = 0
+            AND (json_type(f, '$.Equals') IS NULL OR list_contains(json_extract_string(f, '$.Equals[*]'), 'false'))
+            AND NOT coalesce(list_contains(json_extract_string(f, '$.NotEquals[*]'), 'false'), false), false))) = 0
+            AS admits_write
+    FROM advanced
+),
+selector_parts AS (
+    SELECT account_id, region, trail_arn, full_set AND rw IN ('All', 'ReadOnly') AS reads,
+        full_set AND rw IN ('All', 'WriteOnly') AS writes
+    FROM plain
+    UNION ALL
+    SELECT account_id, region, trail_arn, management_only AND admits_read, management_only AND admits_write
+    FROM advanced_judged
+),
+management AS (
+    SELECT sel.account_id, sel.region, sel.trail_arn,
+        CASE WHEN sel.event_selectors IS NULL AND sel.advanced_event_selectors IS NULL
+            -- Rows that carry only the summary columns (no selector documents).
+            THEN coalesce(sel.read_write_type = 'All', false) OR coalesce(sel.advanced_all_management_events, false)
+            ELSE coalesce((SELECT bool_or(p.reads) AND bool_or(p.writes) FROM selector_parts AS p
+                           WHERE p.account_id = sel.account_id AND p.region = sel.region
+                             AND p.trail_arn = sel.trail_arn), false)
+        END AS all_management
+    FROM cloudtrail_event_selectors AS sel
+),
 judged AS (
     SELECT
         t.account_id AS owner, t.trail_arn, t.name, t.home_region,
@@ -31,12 +95,11 @@ judged AS (
         st.trail_arn IS NOT NULL AS has_status,
         coalesce(st.is_logging, false) AS logging,
         sel.trail_arn IS NOT NULL AS has_selectors,
-        coalesce(sel.read_write_type = 'All', false) OR coalesce(sel.advanced_all_management_events, false)
-            AS all_management
+        coalesce(sel.all_management, false) AS all_management
     FROM trails AS t
     LEFT JOIN cloudtrail_trail_status AS st
         ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region
-    LEFT JOIN cloudtrail_event_selectors AS sel
+    LEFT JOIN management AS sel
         ON sel.account_id = t.account_id AND sel.trail_arn = t.trail_arn AND sel.region = t.home_region
 ),
 coverage AS (
