@@ -11,6 +11,7 @@ from typing import Any
 import duckdb
 from sounding.collector.declarations import DUCKDB_TYPES, JSON, TableSpec
 from sounding.engine.errors import first_line
+from sounding.engine.event_pattern import register as register_event_pattern
 from sounding.engine.rule_process import (
     CHILD_HEADROOM_BYTES,
     acquire_worker,
@@ -25,29 +26,6 @@ META_TABLES = ("sounding_snapshot", "sounding_accounts", "sounding_scopes", "sou
 # Views the engine derives from collected tables: a rule reading one reads (and depends on the gaps of) these.
 DERIVED_FROM = {"account_regions": frozenset({"regions"}),
                 "events_alert_rules": frozenset({"events_rules", "events_targets"})}
-
-# Whether an EventBridge pattern lets a value of one top-level field through: the field is absent
-# (any value), or a list holding the value, a prefix, wildcard, equals-ignore-case, exists: true,
-# or an anything-but (value, list or prefix) that accepts it. Shared by the security-alert rules.
-EVENT_PATTERN_ACCEPTS = """
-CREATE MACRO event_pattern_accepts(pattern, field, want) AS (
-    CASE
-        WHEN json_type(pattern, '$."' || field || '"') IS NULL THEN true
-        WHEN json_type(pattern, '$."' || field || '"') <> 'ARRAY' THEN false
-        ELSE len(list_filter(CAST(json_extract(pattern, '$."' || field || '"') AS JSON[]), lambda e:
-            coalesce((json_type(e) = 'VARCHAR' AND e->>'$' = want)
-                OR (json_type(e, '$.prefix') = 'VARCHAR' AND starts_with(want, e->>'$.prefix'))
-                OR (json_type(e, '$."equals-ignore-case"') = 'VARCHAR'
-                    AND lower(e->>'$."equals-ignore-case"') = lower(want))
-                OR (json_type(e, '$.wildcard') = 'VARCHAR' AND want LIKE replace(e->>'$.wildcard', '*', '%'))
-                OR (e->>'$.exists' = 'true')
-                OR (json_type(e, '$."anything-but"') = 'VARCHAR' AND e->>'$."anything-but"' <> want)
-                OR (json_type(e, '$."anything-but"') = 'ARRAY'
-                    AND NOT list_contains(json_extract_string(e, '$."anything-but"[*]'), want))
-                OR (json_type(e, '$."anything-but".prefix') = 'VARCHAR'
-                    AND NOT starts_with(want, e->>'$."anything-but".prefix')), false))) > 0
-    END)
-"""
 
 # Rules on the default bus (where AWS services deliver) with a pattern, and whether each has a target.
 EVENTS_ALERT_RULES = """
@@ -238,7 +216,7 @@ def _create_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
         "(s.region IS NOT NULL) AS collected "
         "FROM regions AS r LEFT JOIN sounding_scopes AS s "
         "ON s.account_id = r.account_id AND s.region = r.region_name")
-    con.execute(EVENT_PATTERN_ACCEPTS)
+    register_event_pattern(con)  # event_pattern_admits / event_pattern_accepts (engine/event_pattern.py)
     con.execute(EVENTS_ALERT_RULES)
     con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
                 "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
