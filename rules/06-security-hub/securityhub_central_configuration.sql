@@ -5,7 +5,9 @@
 -- description: With a delegated administrator and central configuration, Security Hub is enabled, and its
 --   standards and controls are set, in every account and region from one place, and new accounts are
 --   covered on creation. Without it each account is configured by hand and drifts; without a finding
---   aggregator, findings stay scattered across regions.
+--   aggregator, findings stay scattered across regions. Central configuration counts only when its
+--   status is ENABLED (PENDING and FAILED configure nothing); the aggregation region is the one in the
+--   aggregator's ARN (ListFindingAggregators answers from every region).
 -- remediation: From the management account: `aws securityhub enable-organization-admin-account --admin-account-id
 --   SECURITY_ACCOUNT_ID`; then in the delegated administrator's home region:
 --   `aws securityhub create-finding-aggregator --region-linking-mode ALL_REGIONS` and
@@ -42,7 +44,17 @@ central AS (
            string_agg(DISTINCT c.account_id || ' in ' || c.region, ', ' ORDER BY c.account_id || ' in ' || c.region) AS wheres
     FROM members AS m
     JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
-    WHERE c.configuration_type = 'CENTRAL'
+    WHERE c.configuration_type = 'CENTRAL' AND c.configuration_status = 'ENABLED'
+    GROUP BY m.scope_account_id
+),
+-- CENTRAL that is PENDING or FAILED does not configure anything yet: named, never counted.
+central_not_enabled AS (
+    SELECT m.scope_account_id,
+           string_agg(DISTINCT c.account_id || ' in ' || c.region || ' is ' || coalesce(c.configuration_status, 'of unknown status'),
+                      ', ') AS wheres
+    FROM members AS m
+    JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
+    WHERE c.configuration_type = 'CENTRAL' AND c.configuration_status IS DISTINCT FROM 'ENABLED'
     GROUP BY m.scope_account_id
 ),
 aggregators AS (
@@ -61,11 +73,13 @@ judged AS (
         EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
         ad.ids AS admin_ids,
         ce.wheres AS central_in,
+        cn.wheres AS central_not_enabled,
         ag.regions AS aggregation_regions
     FROM scopes AS sc
     CROSS JOIN sounding_snapshot AS s
     LEFT JOIN admins AS ad ON ad.scope_account_id = sc.account_id
     LEFT JOIN central AS ce ON ce.scope_account_id = sc.account_id
+    LEFT JOIN central_not_enabled AS cn ON cn.scope_account_id = sc.account_id
     LEFT JOIN aggregators AS ag ON ag.scope_account_id = sc.account_id
 )
 SELECT
@@ -87,9 +101,10 @@ SELECT
         WHEN admin_ids IS NULL THEN 'Organization ' || org_id || ' has no Security Hub delegated administrator.'
         WHEN central_in IS NOT NULL OR aggregation_regions IS NOT NULL THEN 'Security Hub delegated administrator '
             || admin_ids || '; '
-            || concat_ws('; ', 'central configuration (CENTRAL) in ' || central_in,
+            || concat_ws('; ', 'central configuration (CENTRAL, ENABLED) in ' || central_in,
                          'finding aggregation into ' || aggregation_regions) || '.'
         ELSE 'Security Hub delegated administrator ' || admin_ids
-            || ', but no central configuration (CENTRAL) and no finding aggregator.'
+            || ', but no enabled central configuration (CENTRAL, ENABLED) and no finding aggregator'
+            || coalesce(' (central configuration not enabled: ' || central_not_enabled || ')', '') || '.'
     END AS reason
 FROM judged

@@ -5,19 +5,21 @@
 -- description: An Insights event says the rate of write calls or errors departed from normal: often the first
 --   sign of a runaway script or an attacker. Per account and region where Insights is on: a trail of
 --   the account with insight selectors covers the region (multi-region, or homed there); other regions
---   are SKIP (cloudtrail_insights judges those). Event: detail-type AWS Insight via CloudTrail (any
---   source, as Insights events carry the source of the service they are about).
+--   are SKIP (cloudtrail_insights judges those). Event: source aws.cloudtrail, detail-type AWS Insight
+--   via CloudTrail (a pattern that requires another source never sees Insights events).
 --   A rule counts when it is on the default bus (AWS services deliver there), ENABLED (or
 --   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), has at least one target, and its event pattern
---   lets the event through: each of "source" and "detail-type" is either absent from the pattern (any
---   value) or a list holding the value, or a {"prefix"}, {"wildcard"}, {"equals-ignore-case"},
---   {"exists": true} or {"anything-but": value | list | {"prefix"}} that accepts it. Filters on other
---   fields (detail.severity, account) narrow the rule but are accepted.
+--   can match the event under the full EventBridge grammar (prefix, suffix, wildcard, equals-ignore-case,
+--   anything-but and its forms, exists, numeric, cidr, nested objects, $or at any level): it is tested
+--   against the fields every such event has (source, detail-type; detail.eventSource for CloudTrail
+--   events). Filters on other fields (detail.severity, account) narrow the rule but are accepted.
 -- remediation: `aws events put-rule --name cloudtrail-insights --event-pattern '{"detail-type":["AWS Insight via
 --   CloudTrail"]}'` and `aws events put-targets --rule cloudtrail-insights --targets Id=sns,Arn=<topic arn>`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html,
 --   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
-WITH wanted(alt, field, want) AS (VALUES (1, 'detail-type', 'AWS Insight via CloudTrail')),
+-- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
+WITH wanted(alt, probe) AS (VALUES
+    (1, '{"source": "aws.cloudtrail", "detail-type": "AWS Insight via CloudTrail"}')),
 trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t
@@ -32,10 +34,10 @@ insights AS (
         ON i.account_id = t.account_id AND i.trail_arn = t.trail_arn AND i.region = t.home_region
     WHERE len(i.insight_types) > 0
 ),
--- Per rule and wanted field: does the pattern let the wanted value through? (see docs/tables.md)
+-- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
 fields AS (
     SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_accepts(c.event_pattern, w.field, w.want) AS ok
+           event_pattern_admits(c.event_pattern, w.probe) AS ok
     FROM events_alert_rules AS c
     CROSS JOIN wanted AS w
 ),
@@ -43,8 +45,7 @@ matching AS (
     SELECT DISTINCT account_id, region, name, state, has_target,
         state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
     FROM fields
-    GROUP BY account_id, region, name, state, has_target, alt
-    HAVING bool_and(ok)
+    WHERE ok
 ),
 alerting AS (
     SELECT

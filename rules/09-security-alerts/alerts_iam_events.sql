@@ -3,16 +3,17 @@
 -- section: 9
 -- scope: account
 -- description: A new access key, a changed policy or a console sign-in is how most account takeovers
---   start or show themselves. IAM and sign-in events are delivered through CloudTrail to EventBridge
---   in us-east-1 (sign-ins also in the region of the sign-in endpoint), so one alerting rule in any
---   collected region of the account is enough. Events: source aws.signin with detail-type AWS Console
---   Sign In via CloudTrail, or source aws.iam with detail-type AWS API Call via CloudTrail.
+--   start or show themselves. IAM and sign-in events are global-service events: CloudTrail delivers
+--   them to EventBridge only in the partition's global region (us-east-1; aws-us-gov: us-gov-west-1;
+--   aws-cn: cn-north-1), so only a rule there counts and a rule in any other region never fires. When
+--   that region was not collected the finding is ERROR. Events: source aws.signin with detail-type AWS
+--   Console Sign In via CloudTrail, or source aws.iam with detail-type AWS API Call via CloudTrail.
 --   A rule counts when it is on the default bus (AWS services deliver there), ENABLED (or
 --   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), has at least one target, and its event pattern
---   lets the event through: each of "source" and "detail-type" is either absent from the pattern (any
---   value) or a list holding the value, or a {"prefix"}, {"wildcard"}, {"equals-ignore-case"},
---   {"exists": true} or {"anything-but": value | list | {"prefix"}} that accepts it. Filters on other
---   fields (detail.severity, account) narrow the rule but are accepted.
+--   can match the event under the full EventBridge grammar (prefix, suffix, wildcard, equals-ignore-case,
+--   anything-but and its forms, exists, numeric, cidr, nested objects, $or at any level): it is tested
+--   against the fields every such event has (source, detail-type; detail.eventSource for CloudTrail
+--   events). Filters on other fields (detail.severity, account) narrow the rule but are accepted.
 -- remediation: In us-east-1: `aws events put-rule --name iam-changes --event-pattern '{"source":["aws.iam"],
 --   "detail-type":["AWS API Call via CloudTrail"]}'` (and one for `{"source":["aws.signin"],"detail-type":
 --   ["AWS Console Sign In via CloudTrail"]}`), then `aws events put-targets --rule iam-changes --targets
@@ -20,13 +21,14 @@
 -- references: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
 -- frameworks: CIS 4.4 (intent), CIS 4.6 (intent)
-WITH wanted(alt, field, want) AS (VALUES
-    (1, 'source', 'aws.signin'), (1, 'detail-type', 'AWS Console Sign In via CloudTrail'),
-    (2, 'source', 'aws.iam'), (2, 'detail-type', 'AWS API Call via CloudTrail')),
--- Per rule and wanted field: does the pattern let the wanted value through? (see docs/tables.md)
+-- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
+WITH wanted(alt, probe) AS (VALUES
+    (1, '{"source": "aws.signin", "detail-type": "AWS Console Sign In via CloudTrail", "detail": {"eventSource": "signin.amazonaws.com"}}'),
+    (2, '{"source": "aws.iam", "detail-type": "AWS API Call via CloudTrail", "detail": {"eventSource": "iam.amazonaws.com"}}')),
+-- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
 fields AS (
     SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_accepts(c.event_pattern, w.field, w.want) AS ok
+           event_pattern_admits(c.event_pattern, w.probe) AS ok
     FROM events_alert_rules AS c
     CROSS JOIN wanted AS w
 ),
@@ -34,8 +36,7 @@ matching AS (
     SELECT DISTINCT account_id, region, name, state, has_target,
         state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
     FROM fields
-    GROUP BY account_id, region, name, state, has_target, alt
-    HAVING bool_and(ok)
+    WHERE ok
 ),
 alerting AS (
     SELECT
@@ -47,26 +48,44 @@ alerting AS (
     FROM matching
     GROUP BY account_id, region
 ),
+home AS (
+    SELECT CASE s.partition WHEN 'aws-us-gov' THEN 'us-gov-west-1' WHEN 'aws-cn' THEN 'cn-north-1'
+                ELSE 'us-east-1' END AS region
+    FROM sounding_snapshot AS s
+),
 per_account AS (
     SELECT
-        account_id,
-        string_agg(good || ' (' || region || ')', ', ' ORDER BY region) FILTER (WHERE good IS NOT NULL) AS good,
-        string_agg(weak || ' in ' || region, '; ' ORDER BY region) FILTER (WHERE weak IS NOT NULL) AS weak
-    FROM alerting
-    GROUP BY account_id
+        l.account_id,
+        string_agg(l.good, ', ') FILTER (WHERE l.good IS NOT NULL AND l.region = h.region) AS good,
+        string_agg(l.weak, '; ') FILTER (WHERE l.weak IS NOT NULL AND l.region = h.region) AS weak,
+        string_agg(coalesce(l.good || coalesce(', ' || l.weak, ''), l.weak) || ' in ' || l.region, '; '
+            ORDER BY l.region) FILTER (WHERE l.region <> h.region) AS elsewhere
+    FROM alerting AS l
+    CROSS JOIN home AS h
+    GROUP BY l.account_id
 )
 SELECT
     a.account_id,
     'global' AS region,
     'arn:' || s.partition || ':::' || a.account_id AS resource_id,
-    CASE WHEN p.good IS NOT NULL THEN 'PASS' ELSE 'FAIL' END AS status,
+    CASE WHEN p.good IS NOT NULL THEN 'PASS'
+         WHEN NOT EXISTS (SELECT 1 FROM sounding_scopes AS c WHERE c.account_id = a.account_id
+                          AND c.region = h.region) THEN 'ERROR'
+         ELSE 'FAIL' END AS status,
     CASE
         WHEN p.good IS NOT NULL
-            THEN 'EventBridge rule ' || p.good || ' sends console sign-ins or IAM API calls to a target.'
-        ELSE 'No enabled EventBridge rule with a target matches console sign-ins or IAM API calls in any '
-            || 'collected region' || coalesce('; matching but not alerting: ' || p.weak, '') || '.'
+            THEN 'EventBridge rule ' || p.good || ' in ' || h.region
+                || ' sends console sign-ins or IAM API calls to a target.'
+        WHEN NOT EXISTS (SELECT 1 FROM sounding_scopes AS c WHERE c.account_id = a.account_id
+                          AND c.region = h.region)
+            THEN h.region || ', the only region where IAM and sign-in events reach EventBridge, was not collected.'
+        ELSE 'No enabled EventBridge rule with a target matches console sign-ins or IAM API calls in ' || h.region
+            || ', the only region where IAM and sign-in events reach EventBridge'
+            || coalesce('; matching but not alerting: ' || p.weak, '')
+            || coalesce('; rules elsewhere never fire: ' || p.elsewhere, '') || '.'
     END AS reason
 FROM sounding_accounts AS a
 CROSS JOIN sounding_snapshot AS s
+CROSS JOIN home AS h
 LEFT JOIN per_account AS p ON p.account_id = a.account_id
 WHERE a.reachable

@@ -9,26 +9,30 @@
 --   Security Hub Findings - Imported.
 --   A rule counts when it is on the default bus (AWS services deliver there), ENABLED (or
 --   ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS), has at least one target, and its event pattern
---   lets the event through: each of "source" and "detail-type" is either absent from the pattern (any
---   value) or a list holding the value, or a {"prefix"}, {"wildcard"}, {"equals-ignore-case"},
---   {"exists": true} or {"anything-but": value | list | {"prefix"}} that accepts it. Filters on other
---   fields (detail.severity, account) narrow the rule but are accepted.
+--   can match the event under the full EventBridge grammar (prefix, suffix, wildcard, equals-ignore-case,
+--   anything-but and its forms, exists, numeric, cidr, nested objects, $or at any level): it is tested
+--   against the fields every such event has (source, detail-type; detail.eventSource for CloudTrail
+--   events). Filters on other fields (detail.severity, account) narrow the rule but are accepted.
 -- remediation: `aws events put-rule --name securityhub-findings --event-pattern '{"source":["aws.securityhub"],
 --   "detail-type":["Security Hub Findings - Imported"],"detail":{"findings":{"Severity":{"Label":["HIGH",
 --   "CRITICAL"]}}}}'` and `aws events put-targets --rule securityhub-findings --targets Id=sns,Arn=<topic arn>`
 --   in the aggregation region (or every enabled region without an aggregator).
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-integration-types.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-aggregation.html
-WITH wanted(alt, field, want) AS (VALUES (1, 'source', 'aws.securityhub'), (1, 'detail-type', 'Security Hub Findings - Imported')),
+-- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
+WITH wanted(alt, probe) AS (VALUES
+    (1, '{"source": "aws.securityhub", "detail-type": "Security Hub Findings - Imported"}')),
 aggregation AS (
-    SELECT account_id, string_agg(DISTINCT region, ', ' ORDER BY region) AS regions, list(DISTINCT region) AS region_list
-    FROM securityhub_finding_aggregators
+    -- The aggregation region is the one in the aggregator's ARN: ListFindingAggregators answers from any region.
+    SELECT account_id, string_agg(DISTINCT home, ', ' ORDER BY home) AS regions, list(DISTINCT home) AS region_list
+    FROM (SELECT account_id, coalesce(nullif(split_part(finding_aggregator_arn, ':', 4), ''), region) AS home
+          FROM securityhub_finding_aggregators)
     GROUP BY account_id
 ),
--- Per rule and wanted field: does the pattern let the wanted value through? (see docs/tables.md)
+-- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
 fields AS (
     SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_accepts(c.event_pattern, w.field, w.want) AS ok
+           event_pattern_admits(c.event_pattern, w.probe) AS ok
     FROM events_alert_rules AS c
     CROSS JOIN wanted AS w
 ),
@@ -36,8 +40,7 @@ matching AS (
     SELECT DISTINCT account_id, region, name, state, has_target,
         state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
     FROM fields
-    GROUP BY account_id, region, name, state, has_target, alt
-    HAVING bool_and(ok)
+    WHERE ok
 ),
 alerting AS (
     SELECT
