@@ -9,9 +9,14 @@
 --   a delivery channel exists. Global resource types (IAM) need to be recorded in one region only:
 --   when no region of the account records them, the account's home region fails. The home region is
 --   the partition's first region (us-east-1, cn-north-1, us-gov-west-1) when it was collected, else
---   the alphabetically first collected region of the account. Global recording means: all supported
---   types with includeGlobalResourceTypes, or an exclusion list without AWS::IAM::Role, or an
---   inclusion list with AWS::IAM::Role. A customer recorder is preferred over a service-linked one.
+--   the alphabetically first collected region that can record global types. Global recording means: all
+--   supported types with includeGlobalResourceTypes, or an exclusion list (recordingStrategy.useOnly
+--   EXCLUSION_BY_RESOURCE_TYPES) that excludes none of AWS::IAM::User, Group, Role and Policy, or an
+--   inclusion list with all four, by a recording recorder in a region where AWS Config was available
+--   before February 2022: only those regions can record the IAM types, so a recorder "including global
+--   types" in a newer region (ap-south-2, ap-southeast-4, ca-west-1, eu-central-2, eu-south-2,
+--   il-central-1, me-central-1, ...) records no IAM resources. A customer recorder is preferred over a
+--   service-linked one.
 -- remediation: `aws configservice put-configuration-recorder --configuration-recorder
 --   name=default,roleARN=<role> --recording-group allSupported=true,includeGlobalResourceTypes=true`
 --   (global types in the home region only), `aws configservice put-delivery-channel --delivery-channel
@@ -19,9 +24,18 @@
 --   --configuration-recorder-name default`, in every enabled region (a StackSet or Control Tower does this
 --   for an organization).
 -- references: https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html,
+--   https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html,
 --   https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
 -- frameworks: CIS 3.3, FSBP Config.1
-WITH recorders AS (
+-- Regions where AWS Config was available before February 2022: the only ones that record the global
+-- IAM resource types (AWS Config developer guide, "Recording AWS Resources | Global Resources").
+WITH iam_recording_regions(region) AS (VALUES
+    ('us-east-1'), ('us-east-2'), ('us-west-1'), ('us-west-2'), ('af-south-1'), ('ap-east-1'),
+    ('ap-south-1'), ('ap-northeast-1'), ('ap-northeast-2'), ('ap-northeast-3'), ('ap-southeast-1'),
+    ('ap-southeast-2'), ('ap-southeast-3'), ('ca-central-1'), ('eu-central-1'), ('eu-west-1'), ('eu-west-2'),
+    ('eu-west-3'), ('eu-north-1'), ('eu-south-1'), ('me-south-1'), ('sa-east-1'),
+    ('cn-north-1'), ('cn-northwest-1'), ('us-gov-west-1'), ('us-gov-east-1')),
+recorders AS (
     SELECT
         r.*,
         coalesce(r.recording_strategy, CASE WHEN r.all_supported THEN 'ALL_SUPPORTED_RESOURCE_TYPES'
@@ -54,10 +68,13 @@ regional AS (
 flagged AS (
     SELECT
         g.*,
-        g.recording AND (
+        g.region IN (SELECT region FROM iam_recording_regions) AS can_record_global,
+        g.recording AND g.region IN (SELECT region FROM iam_recording_regions) AND (
             (g.strategy = 'ALL_SUPPORTED_RESOURCE_TYPES' AND coalesce(g.include_global, false))
-            OR (g.strategy = 'EXCLUSION_BY_RESOURCE_TYPES' AND NOT list_contains(g.exclusions, 'AWS::IAM::Role'))
-            OR (g.strategy = 'INCLUSION_BY_RESOURCE_TYPES' AND list_contains(g.inclusions, 'AWS::IAM::Role'))
+            OR (g.strategy = 'EXCLUSION_BY_RESOURCE_TYPES' AND NOT list_has_any(g.exclusions, ['AWS::IAM::User',
+                'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy']))
+            OR (g.strategy = 'INCLUSION_BY_RESOURCE_TYPES' AND list_has_all(g.inclusions, ['AWS::IAM::User',
+                'AWS::IAM::Group', 'AWS::IAM::Role', 'AWS::IAM::Policy']))
         ) AS records_global
     FROM regional AS g
 ),
@@ -68,6 +85,7 @@ accounts AS (
         coalesce(
             min(f.region) FILTER (WHERE f.enabled AND f.collected AND f.region = CASE s.partition
                 WHEN 'aws-cn' THEN 'cn-north-1' WHEN 'aws-us-gov' THEN 'us-gov-west-1' ELSE 'us-east-1' END),
+            min(f.region) FILTER (WHERE f.enabled AND f.collected AND f.can_record_global),
             min(f.region) FILTER (WHERE f.enabled AND f.collected)) AS home_region
     FROM flagged AS f
     CROSS JOIN sounding_snapshot AS s
@@ -87,9 +105,12 @@ judged AS (
                 THEN 'recorder ' || f.recorder || ' records only ' || len(f.inclusions)
                     || ' listed resource types, not all supported types' END,
             CASE WHEN f.recorder IS NOT NULL AND f.channels IS NULL THEN 'no delivery channel' END,
-            CASE WHEN f.region = a.home_region AND NOT coalesce(a.any_global, false)
+            CASE WHEN f.region = a.home_region AND NOT coalesce(a.any_global, false) AND f.can_record_global
                 THEN 'no region of the account records global resource types (IAM); record them here, in '
-                    || 'the home region' END
+                    || 'the home region' END,
+            CASE WHEN f.region = a.home_region AND NOT coalesce(a.any_global, false) AND NOT f.can_record_global
+                THEN 'no region of the account records global resource types (IAM), and no collected region '
+                    || 'can (only regions where AWS Config was available before February 2022 record them)' END
         ) AS problems
     FROM flagged AS f
     JOIN accounts AS a ON a.account_id = f.account_id
