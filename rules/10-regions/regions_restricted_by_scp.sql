@@ -5,7 +5,12 @@
 -- description: Regions nobody uses are where attackers mine cryptocurrency and hide resources, unseen by
 --   monitoring that covers only the used regions. An SCP that denies requests outside an allow-list
 --   (aws:RequestedRegion with StringNotEquals), attached at the root or to every OU that holds accounts,
---   closes them for every member. SCPs never restrict the management account.
+--   closes them for every member. SCPs never restrict the management account. The Deny must cover every
+--   action (Action "*", or a NotAction list exempting global services) on every resource; the
+--   IfExists, IgnoreCase and ForAnyValue/ForAllValues forms of StringNotEquals/StringNotLike deny the same
+--   (aws:RequestedRegion is always present). A Deny with any further condition (ArnLike/ArnNotLike
+--   aws:PrincipalArn, aws:PrincipalTag, ...) applies only to some principals or requests and does not
+--   count as restricting the account.
 -- remediation: Attach a region deny-list SCP to the root (or every OU), exempting global services, e.g.
 --   `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideAllowedRegions","Effect":"Deny",
 --   "NotAction":["iam:*","organizations:*","sts:*","support:*","cloudfront:*","route53:*","budgets:*"],
@@ -26,16 +31,44 @@ scopes AS (
 ),
 membership AS (SELECT DISTINCT account_id, org_id, master_account_id FROM organizations_organization),
 read_orgs AS (SELECT DISTINCT m.org_id FROM organizations_policies AS p JOIN membership AS m ON m.account_id = p.account_id),
--- Deny statements on every action (Action "*" or a NotAction list) conditioned on the requested region.
-region_conditions AS (
-    SELECT st.account_id AS reader, st.policy_id, st.policy_name, k.value AS allowed
+-- Deny statements on every action (Action "*" or a NotAction list) and every resource, conditioned on the
+-- requested region (StringNotEquals/StringNotLike, IgnoreCase, IfExists and set-operator forms: the key
+-- is always present). A Deny with any further condition (aws:PrincipalArn, aws:PrincipalTag, ...) applies
+-- only to some requests, so it does not restrict the account; such statements are named, not counted.
+conditioned AS (
+    SELECT st.account_id AS reader, st.policy_id, st.policy_name, st.statement_index, op.key AS operator,
+           k.key AS cond_key, k.value AS allowed
     FROM organizations_policy_statements AS st,
          json_each(st.conditions) AS op,
          json_each(op.value) AS k
     WHERE st.effect = 'Deny'
       AND (list_contains(st.actions, '*') OR len(st.not_actions) > 0)
-      AND op.key IN ('StringNotEquals', 'StringNotEqualsIgnoreCase', 'StringNotLike')
-      AND lower(k.key) = 'aws:requestedregion'
+      AND (st.resources IS NULL OR list_contains(st.resources, '*'))
+      AND coalesce(len(st.not_resources), 0) = 0
+),
+region_statements AS (
+    SELECT reader, policy_id, statement_index
+    FROM conditioned
+    GROUP BY reader, policy_id, statement_index
+    HAVING count(*) FILTER (WHERE lower(cond_key) = 'aws:requestedregion' AND regexp_matches(operator,
+               '^(ForAnyValue:|ForAllValues:)?StringNot(Equals|Like)(IgnoreCase)?(IfExists)?$')) > 0
+),
+narrowed AS (
+    SELECT c.reader, c.policy_name,
+           string_agg(DISTINCT c.operator || ' ' || c.cond_key, ', ' ORDER BY c.operator || ' ' || c.cond_key) AS by
+    FROM conditioned AS c
+    JOIN region_statements AS r USING (reader, policy_id, statement_index)
+    WHERE lower(c.cond_key) <> 'aws:requestedregion'
+    GROUP BY c.reader, c.policy_name
+),
+region_conditions AS (
+    SELECT c.reader, c.policy_id, c.policy_name, c.allowed
+    FROM conditioned AS c
+    JOIN region_statements AS r USING (reader, policy_id, statement_index)
+    WHERE lower(c.cond_key) = 'aws:requestedregion'
+      AND regexp_matches(c.operator, '^(ForAnyValue:|ForAllValues:)?StringNot(Equals|Like)(IgnoreCase)?(IfExists)?$')
+      AND NOT EXISTS (SELECT 1 FROM conditioned AS o WHERE o.reader = c.reader AND o.policy_id = c.policy_id
+                      AND o.statement_index = c.statement_index AND lower(o.cond_key) <> 'aws:requestedregion')
 ),
 restricting AS (
     SELECT reader, policy_id, policy_name,
@@ -82,7 +115,9 @@ verdict AS (
            (SELECT string_agg(DISTINCT att.policy_name, ', ' ORDER BY att.policy_name)
             FROM attached AS att WHERE att.org_id = o.org_id) AS policies,
            (SELECT string_agg(mb.member, ', ' ORDER BY mb.member)
-            FROM members AS mb WHERE mb.org_id = o.org_id AND NOT mb.covered) AS uncovered
+            FROM members AS mb WHERE mb.org_id = o.org_id AND NOT mb.covered) AS uncovered,
+           (SELECT string_agg(DISTINCT n.policy_name || ' (' || n.by || ')', '; ' ORDER BY n.policy_name || ' (' || n.by || ')')
+            FROM narrowed AS n JOIN membership AS m ON m.account_id = n.reader WHERE m.org_id = o.org_id) AS narrowed
     FROM org AS o
 )
 SELECT
@@ -101,7 +136,9 @@ SELECT
         WHEN ro.org_id IS NULL THEN 'The SCPs of organization ' || sc.org_id || ' were not read: collect its management account '
             || sc.account_id || ' (or run --org from a delegated administrator).'
         WHEN v.policies IS NULL THEN 'No attached SCP denies requests outside an allow-list of regions '
-            || '(Deny with StringNotEquals on aws:RequestedRegion).'
+            || '(Deny with StringNotEquals on aws:RequestedRegion)'
+            || coalesce('; narrowed to some principals or requests, so not restricting the account: '
+                        || v.narrowed, '') || '.'
         WHEN v.uncovered IS NOT NULL THEN 'SCP ' || v.policies || ' (allowing ' || v.allowed
             || ') is not attached at the root or above these accounts: ' || v.uncovered || '.'
         ELSE 'SCP ' || v.policies || ' allows only ' || v.allowed
