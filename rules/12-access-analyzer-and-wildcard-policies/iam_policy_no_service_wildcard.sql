@@ -4,7 +4,8 @@
 -- scope: policy
 -- description: An action such as "s3:*" or "iam:*" grants every present and future action of the
 --   service, including the destructive and permission-changing ones (s3:PutBucketPolicy,
---   iam:PassRole). A bare "*" grants every action of every service and is reported too.
+--   iam:PassRole). A bare "*" grants every action of every service and is reported too, as is an
+--   Allow with NotAction: it grants every action of every service except the ones listed.
 --   Checked: customer managed policies' default versions and inline policies of users, groups and roles.
 -- remediation: List the actions the workload needs (service:Get*, service:List*, or exact names;
 --   IAM Access Analyzer policy generation helps), e.g. replace "s3:*" with
@@ -27,7 +28,11 @@ WITH policies AS (
 ),
 wildcards AS (
     SELECT account_id, policy_id, statement_index, sid,
-           list_filter(actions, lambda a: regexp_matches(a, '^([A-Za-z0-9-]+|\*):\*$') OR a = '*') AS whole
+           -- NotAction in an Allow grants every action of every service except the ones listed.
+           CASE WHEN len(coalesce(not_actions, [])) > 0
+                THEN ['every action except NotAction ' || array_to_string(not_actions, ', ')]
+                ELSE list_filter(coalesce(actions, []), lambda a: regexp_matches(a, '^([A-Za-z0-9-]+|\*):\*$') OR a = '*')
+           END AS whole
     FROM iam_policy_statements
     WHERE policy_kind IN ('managed', 'inline') AND effect = 'Allow'
 ),
