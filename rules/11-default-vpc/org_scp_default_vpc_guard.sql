@@ -5,7 +5,8 @@
 -- description: Default VPCs have public subnets and routes to the internet in every region. An SCP that
 --   denies resource creation conditioned on ec2:Vpc (for example, only in VPCs a network team approved)
 --   stops members from launching instances, ENIs or endpoints into default or ad-hoc VPCs. SCPs never
---   restrict the management account.
+--   restrict the management account. A Deny narrowed to some principals (a condition on aws:PrincipalArn,
+--   aws:PrincipalTag, ...) guards only them and does not count.
 -- remediation: Attach an SCP to the root or the workload OUs, e.g.
 --   `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["ec2:RunInstances","ec2:CreateNetworkInterface"],
 --   "Resource":"arn:aws:ec2:*:*:network-interface/*","Condition":{"StringNotEquals":
@@ -32,6 +33,9 @@ guards AS (
     JOIN membership AS m ON m.account_id = st.account_id
     WHERE st.effect = 'Deny'
       AND lower(k.key) = 'ec2:vpc'
+      -- A Deny narrowed to some principals (aws:PrincipalArn, aws:PrincipalTag/..., ...) guards only them.
+      AND NOT EXISTS (SELECT 1 FROM json_each(st.conditions) AS o2, json_each(o2.value) AS k2
+                      WHERE lower(k2.key) LIKE 'aws:principal%' OR lower(k2.key) IN ('aws:userid', 'aws:username'))
       AND EXISTS (SELECT 1 FROM organizations_policy_targets AS t
                   WHERE t.account_id = st.account_id AND t.policy_id = st.policy_id)
     GROUP BY m.org_id
