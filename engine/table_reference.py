@@ -62,8 +62,10 @@ META_TABLES: tuple[MetaTable, ...] = (
         ("collected", "BOOLEAN", "The region was collected in this snapshot."),
     )),
     MetaTable("events_alert_rules", "EventBridge rules on the default bus that have an event pattern, with "
-              "whether each has a target; test a pattern with event_pattern_accepts(event_pattern, field, value), "
-              "true when the pattern lets that value of that top-level field through.", (
+              "whether each has a target; test a pattern with event_pattern_admits(event_pattern, probe): true "
+              "when some event with the probe's fields (JSON, e.g. {\"source\": \"aws.iam\"}) can match it under "
+              "the full EventBridge grammar, fields the probe lacks being unconstrained (NULL for NULL input, false "
+              "for an invalid pattern); event_pattern_accepts(event_pattern, field, value) is the one-field form.", (
         ("account_id", "VARCHAR", "Account id."),
         ("region", "VARCHAR", "Region of the rule."),
         ("name", "VARCHAR", "Rule name."),
