@@ -91,19 +91,33 @@ TRAIL_STATUS = TableSpec(
     moto_gap="moto returns empty strings for absent fields; they become NULL.",
 )
 
-# Management events are recorded in both directions by a plain selector with
-# IncludeManagementEvents and ReadWriteType All (or a ReadOnly and a WriteOnly selector together).
-_MANAGEMENT_TYPES = "EventSelectors[?IncludeManagementEvents].ReadWriteType"
+# Management events are recorded in both directions by a plain selector with IncludeManagementEvents
+# (default true) and ReadWriteType All, or a ReadOnly and a WriteOnly selector together; a selector
+# with ExcludeManagementEventSources (KMS, RDS Data API) records a subset and does not count.
+_MANAGEMENT_TYPES = ("EventSelectors[?IncludeManagementEvents != `false` && !(ExcludeManagementEventSources[0])]"
+                     ".ReadWriteType")
 _READ_WRITE_TYPE = (
     f"EventSelectors[0] && ((contains({_MANAGEMENT_TYPES}, 'All') "
     f"|| (contains({_MANAGEMENT_TYPES}, 'ReadOnly') && contains({_MANAGEMENT_TYPES}, 'WriteOnly'))) "
     f"&& 'All' || ({_MANAGEMENT_TYPES} | [0]))"
 )
-# An advanced selector records every management event when it selects eventCategory = Management
-# and does not narrow readOnly.
+# Advanced selectors record every management event when one selects eventCategory = Management and
+# filters nothing else, or (the union) one adds readOnly = true and another readOnly = false. Any other
+# field (eventSource NotEquals kms.amazonaws.com, ...) narrows the selector to a subset.
+_MANAGEMENT = "FieldSelectors[?Field == 'eventCategory' && contains(Equals || `[]`, 'Management')]"
+
+
+def _advanced(read_only: str | None) -> str:
+    """Advanced selectors on management events filtering nothing, or only readOnly Equals [read_only]."""
+    if read_only is None:
+        return f"AdvancedEventSelectors[?{_MANAGEMENT} && !(FieldSelectors[?Field != 'eventCategory'])]"
+    return (f"AdvancedEventSelectors[?{_MANAGEMENT} && !(FieldSelectors[?Field != 'eventCategory' "
+            f"&& Field != 'readOnly']) && FieldSelectors[?Field == 'readOnly' && Equals == `[\"{read_only}\"]`]]")
+
+
 _ADVANCED_ALL_MANAGEMENT = (
-    "AdvancedEventSelectors[0] && length(AdvancedEventSelectors[?FieldSelectors[?Field == 'eventCategory' "
-    "&& contains(Equals || `[]`, 'Management')] && !(FieldSelectors[?Field == 'readOnly'])]) > `0`"
+    f"AdvancedEventSelectors[0] && (length({_advanced(None)}) > `0` "
+    f"|| (length({_advanced('true')}) > `0` && length({_advanced('false')}) > `0`))"
 )
 
 EVENT_SELECTORS = TableSpec(
@@ -124,10 +138,12 @@ EVENT_SELECTORS = TableSpec(
                "Some plain selector includes management events; NULL without plain selectors."),
         Column("read_write_type", STRING, _READ_WRITE_TYPE,
                "Management events recorded by the plain selectors: All (also for a ReadOnly plus a "
-               "WriteOnly selector), ReadOnly or WriteOnly; NULL without plain management selectors."),
+               "WriteOnly selector), ReadOnly or WriteOnly; a selector with ExcludeManagementEventSources "
+               "does not count; NULL without plain management selectors."),
         Column("advanced_all_management_events", BOOL, _ADVANCED_ALL_MANAGEMENT,
-               "An advanced selector records every management event (eventCategory = Management, no "
-               "readOnly filter); NULL without advanced selectors."),
+               "The advanced selectors record every management event: one on eventCategory = Management "
+               "with no other field, or readOnly = true and readOnly = false in two; an eventSource filter "
+               "is a subset; NULL without advanced selectors."),
     ),
     key=("trail_arn",),
     doc="Which events each trail records (cloudtrail:GetEventSelectors). AWS returns the default "

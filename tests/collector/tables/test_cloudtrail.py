@@ -196,3 +196,38 @@ def test_a_failed_trail_status_is_a_gap_naming_the_trail(trails: Any) -> None:
     assert [(g.table, g.region, g.error_code, g.error_kind) for g in gaps] == [
         ("cloudtrail_trail_status", "us-east-1", "AccessDeniedException", "access_denied")] * 2
     assert sorted(g.message.split(", ")[0] for g in gaps) == [f"Name={MULTI_ARN}", f"Name={ORG_ARN}"]
+
+
+def _selector_columns(item: dict[str, Any]) -> tuple[Any, Any]:
+    """read_write_type and advanced_all_management_events of one GetEventSelectors answer."""
+    row = item_to_row(cloudtrail.EVENT_SELECTORS, item, ACCOUNT, "us-east-1")
+    return row["read_write_type"], row["advanced_all_management_events"]
+
+
+def test_plain_selectors_excluding_event_sources_do_not_record_all_management_events() -> None:
+    """logging-management-events-with-cloudtrail: excluding KMS or RDS Data API events is a subset."""
+    excluded = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                                    "ExcludeManagementEventSources": ["kms.amazonaws.com"]}]}
+    default = {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True,
+                                   "DataResources": [], "ExcludeManagementEventSources": []}]}
+    halves = {"EventSelectors": [
+        {"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+        {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True,
+         "ExcludeManagementEventSources": ["rdsdata.amazonaws.com"]}]}
+    assert _selector_columns(excluded) == (None, None)
+    assert _selector_columns(default) == ("All", None)
+    assert _selector_columns(halves) == ("ReadOnly", None)
+
+
+def test_advanced_selectors_are_a_union_and_an_event_source_filter_is_a_subset() -> None:
+    """readOnly true in one selector and false in another is all management events; eventSource narrows."""
+    def management(*extra: dict[str, Any]) -> dict[str, Any]:
+        return {"FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}, *extra]}
+
+    union = {"AdvancedEventSelectors": [management({"Field": "readOnly", "Equals": ["true"]}),
+                                        management({"Field": "readOnly", "Equals": ["false"]})]}
+    no_kms = {"AdvancedEventSelectors": [management({"Field": "eventSource", "NotEquals": ["kms.amazonaws.com"]})]}
+    writes = {"AdvancedEventSelectors": [management({"Field": "readOnly", "Equals": ["false"]})]}
+    assert _selector_columns(union) == (None, True)
+    assert _selector_columns(no_kms) == (None, False)
+    assert _selector_columns(writes) == (None, False)
