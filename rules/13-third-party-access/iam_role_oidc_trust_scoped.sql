@@ -66,6 +66,9 @@ allows AS (
                AS aud_conditions
     FROM tenants
     WHERE effect = 'Allow' AND host <> '*'
+      -- Only statements that let a token assume the role (sts:TagSession alone does not).
+      AND (len(coalesce(actions, [])) = 0 OR len(list_filter(actions, lambda a:
+              'sts:assumerolewithwebidentity' LIKE replace(replace(lower(a), '*', '%'), '?', '_'))) > 0)
 ),
 -- A value is scoped unless a *Like operator lets a wildcard into the tenant: the text before the first
 -- wildcard must contain tenant_segments whole segments. *Equals values have no wildcards.
