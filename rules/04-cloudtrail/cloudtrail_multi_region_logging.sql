@@ -32,18 +32,27 @@ WITH trails AS (
 -- (default true) and no ExcludeManagementEventSources (excluding KMS or RDS Data API events is a
 -- subset); ReadWriteType defaults to All. An advanced selector counts when it selects
 -- eventCategory = Management and filters nothing but readOnly (an eventSource filter is a subset).
+selectors AS (
+    -- The selector documents, also when a row holds them as JSON text inside a JSON string.
+    SELECT account_id, region, trail_arn, read_write_type, advanced_all_management_events,
+        CASE WHEN json_type(event_selectors) = 'VARCHAR' THEN TRY_CAST(event_selectors ->> '$' AS JSON)
+             ELSE event_selectors END AS event_selectors,
+        CASE WHEN json_type(advanced_event_selectors) = 'VARCHAR' THEN TRY_CAST(advanced_event_selectors ->> '$' AS JSON)
+             ELSE advanced_event_selectors END AS advanced_event_selectors
+    FROM cloudtrail_event_selectors
+),
 plain AS (
     SELECT sel.account_id, sel.region, sel.trail_arn,
         coalesce(e->>'$.IncludeManagementEvents', 'true') = 'true'
             AND coalesce(json_array_length(e, '$.ExcludeManagementEventSources'), 0) = 0 AS full_set,
         coalesce(e->>'$.ReadWriteType', 'All') AS rw
-    FROM cloudtrail_event_selectors AS sel,
+    FROM selectors AS sel,
         unnest(CAST(CASE WHEN json_type(sel.event_selectors) = 'ARRAY' THEN sel.event_selectors END AS JSON[])) AS u(e)
 ),
 advanced AS (
     SELECT sel.account_id, sel.region, sel.trail_arn,
         CAST(CASE WHEN json_type(a, '$.FieldSelectors') = 'ARRAY' THEN a->'$.FieldSelectors' END AS JSON[]) AS fs
-    FROM cloudtrail_event_selectors AS sel,
+    FROM selectors AS sel,
         unnest(CAST(CASE WHEN json_type(sel.advanced_event_selectors) = 'ARRAY'
                     THEN sel.advanced_event_selectors END AS JSON[])) AS u(a)
 ),
@@ -85,7 +94,7 @@ management AS (
                            WHERE p.account_id = sel.account_id AND p.region = sel.region
                              AND p.trail_arn = sel.trail_arn), false)
         END AS all_management
-    FROM cloudtrail_event_selectors AS sel
+    FROM selectors AS sel
 ),
 judged AS (
     SELECT
