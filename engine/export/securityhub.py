@@ -1,0 +1,185 @@
+"""Imports a plan's findings into Security Hub: each account with its own credentials, in batches of 100."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.exceptions import BotoCoreError, ClientError
+from sounding.collector.aws import client_config
+from sounding.collector.gaps import classify
+from sounding.engine.export.securityhub_plan import GENERATOR_PREFIX, ExportRefused, Plan, check_owned
+from sounding.engine.report.asff import BATCH_LIMIT, NOTE_LIMIT, product_arn
+from sounding.engine.report.common import cut
+
+ATTEMPTS = 4  # a batch's FailedFindings are sent again up to this many times in all
+BACKOFF_SECONDS = 1.0
+# FailedFindings error codes worth another attempt; anything else (InvalidInput, AccessDenied...) is final.
+RETRYABLE = {"InternalFailure", "InternalError", "ServiceUnavailable", "ThrottlingException", "Throttling",
+             "LimitExceededException", "TooManyRequestsException"}
+# Members of a finding Security Hub manages for its customers: never sent back (BatchImportFindings ignores
+# them on update, and BatchUpdateFindings is the call that sets them).
+CUSTOMER_MEMBERS = ("Note", "UserDefinedFields", "VerificationState", "Workflow", "WorkflowState")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Outcome:
+    """What happened at one destination."""
+
+    account_id: str
+    region: str
+    imported: int = 0
+    archived: int = 0
+    suppressed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+
+def import_batches(client: Any, findings: list[dict[str, Any]], *, sleep: Callable[[float], None] = time.sleep,
+                   ) -> tuple[int, list[str]]:
+    """BatchImportFindings in batches of 100; failed findings with a retryable code are sent again."""
+    imported = 0
+    failures: list[str] = []
+    for start in range(0, len(findings), BATCH_LIMIT):
+        pending = findings[start: start + BATCH_LIMIT]
+        for attempt in range(1, ATTEMPTS + 1):
+            response = client.batch_import_findings(Findings=pending)
+            failed = {f["Id"]: f for f in response.get("FailedFindings", [])}
+            imported += len(pending) - len(failed)
+            retry = [f for f in pending if f["Id"] in failed and failed[f["Id"]].get("ErrorCode") in RETRYABLE]
+            final = [failed[f["Id"]] for f in pending if f["Id"] in failed and f not in retry]
+            failures += [f"{f['Id']}: {f.get('ErrorCode', '')} {f.get('ErrorMessage', '')}".strip() for f in final]
+            if not retry:
+                break
+            if attempt == ATTEMPTS:
+                failures += [f"{f['Id']}: {failed[f['Id']].get('ErrorCode')} after {ATTEMPTS} attempts" for f in retry]
+                break
+            sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
+            pending = retry
+    return imported, failures
+
+
+def stale_findings(client: Any, product: str, current: set[str], collected_at: str) -> list[dict[str, Any]]:
+    """Sounding's ACTIVE findings in this hub that the snapshot no longer has (and that are not newer than it)."""
+    filters = {"ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
+               "GeneratorId": [{"Value": GENERATOR_PREFIX, "Comparison": "PREFIX"}],
+               "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]}
+    stale = []
+    for page in client.get_paginator("get_findings").paginate(Filters=filters):
+        for finding in page.get("Findings", []):
+            # The filters again, here: a hub (or a test double) that ignores them must not make us archive others'.
+            ours = (finding.get("ProductArn") == product
+                    and str(finding.get("GeneratorId", "")).startswith(GENERATOR_PREFIX))
+            if (ours and finding.get("RecordState", "ACTIVE") == "ACTIVE" and finding["Id"] not in current
+                    and not _newer(finding.get("UpdatedAt", ""), collected_at)):
+                stale.append(finding)
+    return sorted(stale, key=lambda f: f["Id"])
+
+
+def _newer(one: str, other: str) -> bool:
+    """Whether ISO time `one` is later than `other` (a newer snapshot was exported already)."""
+    try:
+        return datetime.fromisoformat(one.replace("Z", "+00:00")) > datetime.fromisoformat(other.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+
+
+def archived(finding: dict[str, Any], updated_at: str) -> dict[str, Any]:
+    """A finding Security Hub holds, sent back archived: its provider members only, UpdatedAt the snapshot's."""
+    members = set(_import_members())
+    return {**{k: v for k, v in finding.items() if k in members and k not in CUSTOMER_MEMBERS},
+            "RecordState": "ARCHIVED", "UpdatedAt": updated_at}
+
+
+def _import_members() -> list[str]:
+    """The members BatchImportFindings accepts in a finding, from botocore's model."""
+    model = botocore.session.get_session().get_service_model("securityhub")
+    shape = model.operation_model("BatchImportFindings").input_shape.members["Findings"].member
+    return list(shape.members)
+
+
+def suppress(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """BatchUpdateFindings: waived findings SUPPRESSED with the waiver's reason (import cannot update Workflow)."""
+    done, failures = 0, []
+    by_note: dict[str, list[dict[str, str]]] = {}
+    for body in findings:
+        note = body.get("Note", {}).get("Text", "Waived")
+        by_note.setdefault(note, []).append({"Id": body["Id"], "ProductArn": body["ProductArn"]})
+    for note, identifiers in by_note.items():
+        for start in range(0, len(identifiers), BATCH_LIMIT):
+            chunk = identifiers[start: start + BATCH_LIMIT]
+            try:
+                response = client.batch_update_findings(
+                    FindingIdentifiers=chunk, Workflow={"Status": "SUPPRESSED"},
+                    Note={"Text": cut(note, NOTE_LIMIT), "UpdatedBy": "sounding"})
+            except (BotoCoreError, ClientError) as exc:
+                code, _kind, message = classify(exc)
+                failures.append(f"BatchUpdateFindings {code}: {message}")
+                continue
+            unprocessed = response.get("UnprocessedFindings", [])
+            done += len(chunk) - len(unprocessed)
+            failures += [f"{u['FindingIdentifier']['Id']}: {u.get('ErrorCode', '')} {u.get('ErrorMessage', '')}".strip()
+                         for u in unprocessed]
+    return done, failures
+
+
+def caller_account(session: boto3.Session, region: str) -> str:
+    """The account the session's credentials belong to (sts:GetCallerIdentity)."""
+    sts = session.client("sts", region_name=region, config=client_config(max_attempts=3))
+    return str(sts.get_caller_identity()["Account"])
+
+
+def export_destination(session: boto3.Session, plan: Plan, account_id: str, region: str,
+                       progress: Progress) -> Outcome:
+    """Import one account-region's findings, archive what the snapshot no longer has, suppress the waived."""
+    outcome = Outcome(account_id, region)
+    findings = plan.findings(account_id, region)
+    try:
+        caller = caller_account(session, region)
+        check_owned(findings, caller, plan.partition, region)
+        client = session.client("securityhub", region_name=region, config=client_config())
+        outcome.imported, failures = import_batches(client, findings)
+        outcome.failures += failures
+        product = product_arn(plan.partition, region, caller)
+        stale = [archived(f, plan.collected_at_iso)
+                 for f in stale_findings(client, product, {f["Id"] for f in findings}, plan.collected_at_iso)]
+        outcome.archived, failures = import_batches(client, stale)
+        outcome.failures += failures
+        waived = [f for f in findings if f["Workflow"]["Status"] == "SUPPRESSED"]
+        if waived:
+            outcome.suppressed, failures = suppress(client, waived)
+            outcome.failures += failures
+    except ExportRefused as exc:
+        outcome.failures.append(f"refused before calling: {exc}")
+    except (BotoCoreError, ClientError) as exc:
+        code, _kind, message = classify(exc)
+        outcome.failures.append(f"{code}: {message}")
+    progress(f"{account_id} {region}: imported {outcome.imported}, archived {outcome.archived} no longer in the "
+             f"snapshot, suppressed {outcome.suppressed}" + (f", {len(outcome.failures)} failed"
+                                                           if outcome.failures else ""))
+    return outcome
+
+
+def export(plan: Plan, sessions: dict[str, boto3.Session | str], *, max_workers: int = 4,
+           progress: Progress | None = None) -> list[Outcome]:
+    """Every destination of the plan, accounts in parallel; an account without a session fails all its regions."""
+    say = progress or (lambda _msg: None)
+
+    def run(key: tuple[str, str]) -> Outcome:
+        account_id, region = key
+        session = sessions.get(account_id)
+        if not isinstance(session, boto3.Session):
+            outcome = Outcome(account_id, region, failures=[str(session or "no credentials for this account")])
+            say(f"{account_id} {region}: not exported: {outcome.failures[0]}")
+            return outcome
+        return export_destination(session, plan, account_id, region, say)
+
+    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="export") as pool:
+        return list(pool.map(run, list(plan.destinations)))
