@@ -51,8 +51,8 @@ for _name in PARTITIONS:
 
 
 def row(event: dict[str, Any], seq: int, event_day: str) -> dict[str, Any]:
-    """An OCSF event as a Parquet row: `unmapped` values as JSON text, the partition columns added."""
-    unmapped = {k: v if isinstance(v, str) else json.dumps(v, sort_keys=True, ensure_ascii=False)
+    """An OCSF event as a Parquet row: each `unmapped` value as JSON text, the partition columns added."""
+    unmapped = {k: json.dumps(v, sort_keys=True, ensure_ascii=False)
                 for k, v in sorted(event.get("unmapped", {}).items())}
     return {**event, "unmapped": list(unmapped.items()), "_seq": seq, "region": event["cloud"]["region"],
             "accountId": event["cloud"]["account"]["uid"], "eventDay": event_day}
