@@ -8,6 +8,7 @@ import json
 import re
 from collections import Counter
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -175,3 +176,14 @@ def test_rule_tags_are_capped_at_what_github_shows(evaluation: Evaluation) -> No
 def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
     """write() works on findings that can only be iterated, and gives the same bytes as on the list."""
     assert sarif.render(streamed(evaluation)) == sarif.render(evaluation)
+
+
+def test_docs_show_the_upload_step_and_the_limits_kept() -> None:
+    """docs/reports.md: the upload-sarif step with a fixed category, and the limits this module keeps."""
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "reports.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## sarif\n"): doc.index("## junit\n")]
+    for needle in ("uses: github/codeql-action/upload-sarif@v3", "security-events: write", "category: ",
+                   "sarif_file: sounding.sarif", "--format sarif", "aws/<account>/<region>/<rule_id>",
+                   f"at most {sarif.TAG_LIMIT} tags per rule", f"at most {sarif.RESULT_LIMIT:,} results per run",
+                   f"at most {sarif.RULE_LIMIT:,} rules", sarif.GITHUB_FINGERPRINT, sarif.FINGERPRINT):
+        assert needle in section, needle
