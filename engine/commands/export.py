@@ -71,7 +71,7 @@ def export() -> None:
 @click.option("--external-id", default=None, help="With --org: the external id the member roles require.")
 @click.option("--accounts", "accounts", multiple=True, help="Only these account ids (comma-separated or repeated).")
 @click.option("--max-workers", type=click.IntRange(1, 32), default=4, show_default=True,
-              help="Account-regions exported concurrently.")
+              help="Accounts exported concurrently.")
 @click.option("--dry-run", is_flag=True, help="Print what would be imported where; call nothing.")
 @evaluation_options
 @handles_errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -98,11 +99,12 @@ def archived(finding: dict[str, Any], updated_at: str) -> dict[str, Any]:
             "RecordState": "ARCHIVED", "UpdatedAt": updated_at}
 
 
-def _import_members() -> list[str]:
+@functools.cache
+def _import_members() -> tuple[str, ...]:
     """The members BatchImportFindings accepts in a finding, from botocore's model."""
     model = botocore.session.get_session().get_service_model("securityhub")
     shape = model.operation_model("BatchImportFindings").input_shape.members["Findings"].member
-    return list(shape.members)
+    return tuple(shape.members)
 
 
 def suppress(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str]]:
@@ -169,17 +171,21 @@ def export_destination(session: boto3.Session, plan: Plan, account_id: str, regi
 
 def export(plan: Plan, sessions: dict[str, boto3.Session | str], *, max_workers: int = 4,
            progress: Progress | None = None) -> list[Outcome]:
-    """Every destination of the plan, accounts in parallel; an account without a session fails all its regions."""
+    """Every destination of the plan: accounts in parallel, each account's regions one after another (a boto3
+    session is not safe to share between threads); an account without a session fails all its regions."""
     say = progress or (lambda _msg: None)
+    by_account: dict[str, list[str]] = {}
+    for account_id, region in plan.destinations:
+        by_account.setdefault(account_id, []).append(region)
 
-    def run(key: tuple[str, str]) -> Outcome:
-        account_id, region = key
+    def run(account_id: str) -> list[Outcome]:
         session = sessions.get(account_id)
         if not isinstance(session, boto3.Session):
-            outcome = Outcome(account_id, region, failures=[str(session or "no credentials for this account")])
-            say(f"{account_id} {region}: not exported: {outcome.failures[0]}")
-            return outcome
-        return export_destination(session, plan, account_id, region, say)
+            reason = str(session or "no credentials for this account")
+            for region in by_account[account_id]:
+                say(f"{account_id} {region}: not exported: {reason}")
+            return [Outcome(account_id, region, failures=[reason]) for region in by_account[account_id]]
+        return [export_destination(session, plan, account_id, region, say) for region in by_account[account_id]]
 
     with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="export") as pool:
-        return list(pool.map(run, list(plan.destinations)))
+        return [outcome for outcomes in pool.map(run, list(by_account)) for outcome in outcomes]
