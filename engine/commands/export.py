@@ -57,6 +57,11 @@ def export() -> None:
     """Put a snapshot's findings where people work: Security Hub, Security Lake.
 
     `collect` only reads; `export securityhub` is the one command that writes to AWS.
+
+    \b
+    Example:
+      sounding export securityhub snapshots/today --org --dry-run
+      sounding export security-lake snapshots/today -o lake-today
     """
 
 
