@@ -33,10 +33,9 @@ LOCATION_ROOT = "aws"
 
 
 def level(finding: Finding) -> str:
-    """error/warning/note: a FAIL by severity, an ERROR (not evaluated) as warning, a MANUAL check as note."""
-    if finding.status == "FAIL":
-        return FAIL_LEVEL[finding.severity]
-    return "warning" if finding.status == "ERROR" else "note"
+    """A FAIL's level by severity; "none" for ERROR (kind open) and MANUAL (kind review), as SARIF 2.1.0
+    §3.27.10 requires of every kind other than fail."""
+    return FAIL_LEVEL[finding.severity] if finding.status == "FAIL" else "none"
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:

@@ -62,10 +62,10 @@ def test_rules_and_results(log: dict[str, Any]) -> None:
         ("report_root_mfa", "fail", "error"),
         ("report_trail_logging", "fail", "error"),
         ("report_trail_logging", "fail", "error"),
-        ("report_trail_logging", "open", "warning"),
+        ("report_trail_logging", "open", "none"),
         ("report_user_mfa", "fail", "warning"),
         ("report_user_mfa", "fail", "warning"),
-        ("report_third_party_review", "review", "note"),
+        ("report_third_party_review", "review", "none"),
     ]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
     assert run["properties"]["findingsByStatus"] == {"PASS": 5, "FAIL": 5, "MANUAL": 1, "SKIP": 1, "ERROR": 1}
@@ -113,8 +113,11 @@ def github_problems(log: dict[str, Any]) -> list[str]:
             where = f"result {number}"
             if result.get("ruleId") not in ids or ids[result["ruleIndex"]] != result["ruleId"]:
                 problems.append(f"{where}: ruleId/ruleIndex")
-            if not result.get("message", {}).get("text") or result.get("level") not in {"error", "warning", "note"}:
+            if not result.get("message", {}).get("text") or result.get("level") not in {"error", "warning", "note",
+                                                                                        "none"}:
                 problems.append(f"{where}: message.text and level")
+            if result.get("kind", "fail") != "fail" and result.get("level", "none") != "none":
+                problems.append(f"{where}: a kind other than fail has level none (SARIF 2.1.0 3.27.10)")
             locations = result.get("locations", [])
             if not 1 <= len(locations) <= GITHUB_MAX_LOCATIONS_PER_RESULT:
                 problems.append(f"{where}: 1 to 1,000 locations")
