@@ -151,7 +151,7 @@ def export_destination(session: boto3.Session, plan: Plan, account_id: str, regi
         outcome.failures += failures
         product = product_arn(plan.partition, region, caller)
         stale = [archived(f, plan.collected_at_iso)
-                 for f in stale_findings(client, product, {f["Id"] for f in findings}, plan.collected_at_iso)]
+                 for f in stale_findings(client, product, plan.known_ids(account_id, region), plan.collected_at_iso)]
         outcome.archived, failures = import_batches(client, stale)
         outcome.failures += failures
         waived = [f for f in findings if f["Workflow"]["Status"] == "SUPPRESSED"]

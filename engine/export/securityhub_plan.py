@@ -14,7 +14,14 @@ from typing import Any
 import duckdb
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.report.asff import asff_finding, product_arn
-from sounding.engine.report.common import collected_iso, partition, rules_by_id
+from sounding.engine.report.common import (
+    GLOBAL_REGION,
+    collected_iso,
+    finding_uid,
+    home_region,
+    partition,
+    rules_by_id,
+)
 
 HUB_TABLE = "securityhub_hub"
 GENERATOR_PREFIX = "sounding/"  # every Sounding ASFF finding's GeneratorId starts so
@@ -58,6 +65,13 @@ class Plan:
             rows = self._db.execute("SELECT body FROM spool WHERE account_id = ? AND region = ? ORDER BY seq",
                                     (account_id, region)).fetchall()
         return [json.loads(body) for (body,) in rows]
+
+    def known_ids(self, account_id: str, region: str) -> set[str]:
+        """Ids of every finding the snapshot has here, SKIP included: what must not be archived as gone."""
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM known WHERE account_id = ? AND region = ?",
+                                    (account_id, region)).fetchall()
+        return {finding_id for (finding_id,) in rows}
 
     def close(self) -> None:
         """Drop the spool."""
@@ -106,11 +120,16 @@ def build_plan(evaluation: Evaluation, accounts: set[str] | None = None) -> Plan
     tmp = tempfile.TemporaryDirectory(prefix="sounding-export-")
     db = sqlite3.connect(str(Path(tmp.name) / "spool.sqlite"), check_same_thread=False)
     db.execute("CREATE TABLE spool (account_id TEXT, region TEXT, seq INTEGER, body TEXT)")
+    db.execute("CREATE TABLE known (account_id TEXT, region TEXT, id TEXT)")
     rules = rules_by_id(evaluation)
     destinations: dict[tuple[str, str], Destination] = {}
     left_out: Counter[str] = Counter()
+    home = home_region(evaluation)
     for seq, finding in enumerate(evaluation.findings):
         if finding.status == NOT_EXPORTED:
+            # Not imported, but not gone either (a region not collected is SKIP): the hub's copy is left alone.
+            region = home if finding.region == GLOBAL_REGION else finding.region
+            db.execute("INSERT INTO known VALUES (?, ?, ?)", (finding.account_id, region, finding_uid(finding)))
             left_out["SKIP (never exported)"] += 1
             continue
         if accounts is not None and finding.account_id not in accounts:
@@ -128,7 +147,9 @@ def build_plan(evaluation: Evaluation, accounts: set[str] | None = None) -> Plan
         destination = destinations.setdefault(key, Destination(*key))
         destination.counts[kind(body)] += 1
         db.execute("INSERT INTO spool VALUES (?, ?, ?, ?)", (finding.account_id, region, seq, json.dumps(body)))
+        db.execute("INSERT INTO known VALUES (?, ?, ?)", (finding.account_id, region, body["Id"]))
     db.execute("CREATE INDEX spool_destination ON spool (account_id, region, seq)")
+    db.execute("CREATE INDEX known_destination ON known (account_id, region)")
     db.commit()
     return Plan(dict(sorted(destinations.items())), left_out, collected_iso(evaluation), partition(evaluation),
                 db, tmp)

@@ -16,6 +16,7 @@ from sounding.engine.cli import cli
 from sounding.engine.evaluate import Evaluation, evaluate
 from sounding.engine.export import securityhub
 from sounding.engine.export.securityhub_plan import ExportRefused, build_plan, check_owned, describe
+from sounding.engine.report.common import finding_uid
 from sounding.engine.rules import load_rules
 from sounding.engine.snapshot import open_snapshot
 
@@ -317,3 +318,19 @@ def test_plan_bodies_are_valid_batch_imports(evaluation: Evaluation) -> None:
     assert len(bodies) == 10
     assert import_errors(bodies) == ""
     assert json.loads(json.dumps(bodies)) == bodies
+
+
+def test_a_skip_never_archives_what_the_hub_holds(aws: list[dict[str, Any]], evaluation: Evaluation) -> None:
+    """A SKIP (e.g. a region not collected) says nothing new: an earlier ACTIVE copy of that finding stays ACTIVE."""
+    session = boto3.Session(region_name="us-east-1")
+    skipped = next(f for f in evaluation.findings if f.status == "SKIP" and f.account_id == OWN)
+    plan = build_plan(evaluation, {OWN})
+    try:
+        earlier = {**plan.findings(OWN, "us-east-1")[0], "Id": finding_uid(skipped), "RecordState": "ACTIVE",
+                   "UpdatedAt": "2026-02-01T00:00:00.000Z"}
+        session.client("securityhub").batch_import_findings(Findings=[earlier])
+        outcomes = securityhub.export(plan, {OWN: session})
+    finally:
+        plan.close()
+    assert [o.archived for o in outcomes] == [0, 0]
+    assert hub_findings(session, "us-east-1")[earlier["Id"]]["RecordState"] == "ACTIVE"
