@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from sounding.engine.commands.common import (
@@ -120,7 +121,9 @@ def securityhub(snapshot: Path, profile: str | None, org: bool, role_name: str |
             wanted = (wanted or {caller.account_id}) & {caller.account_id}
         plan = build_plan(evaluation, wanted)
         try:
-            if org:
+            if not plan.destinations:
+                sessions: dict[str, Any] = {}
+            elif org:
                 targets = org_targets(session, caller, counter, role_name=role_name or DEFAULT_ROLE_NAME,
                                       external_id=external_id, accounts=sorted({a for a, _ in plan.destinations}),
                                       max_workers=max_workers, profile=profile, progress=None if quiet else say)

@@ -334,3 +334,17 @@ def test_a_skip_never_archives_what_the_hub_holds(aws: list[dict[str, Any]], eva
         plan.close()
     assert [o.archived for o in outcomes] == [0, 0]
     assert hub_findings(session, "us-east-1")[earlier["Id"]]["RecordState"] == "ACTIVE"
+
+
+def test_command_imports_the_callers_own_account(aws: list[dict[str, Any]], tmp_path: Path) -> None:
+    """Without --org: the caller's account only, the rest counted on stderr; nothing on stdout; exit 0."""
+    snapshot = build_export_snapshot(tmp_path / "snap")
+    result = CliRunner().invoke(cli, ["export", "securityhub", str(snapshot), "--no-builtin", "--rules",
+                                      str(RULES_DIR), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "not exported: 2 finding(s): SKIP (never exported)",
+        "not exported: 5 finding(s): account not exported (not the caller's; use --org)",
+        "security hub: 6 imported, 0 archived, 0 suppressed in 2 account-region(s), 0 failure(s)"]
+    assert len(hub_findings(boto3.Session(region_name="us-east-1"), "us-east-1")) == 5
