@@ -33,6 +33,7 @@ def held(session: boto3.Session, region: str) -> dict[str, dict[str, Any]]:
 
 
 def test_export_org_imports_each_accounts_findings_with_its_own_credentials(moto_server, tmp_path: Path) -> None:
+    """Three accounts of an organization: each hub gets exactly its own account's findings, under its own ARN."""
     org = seed_organization()
     master, prod, dev = org.accounts["master"], org.accounts["prod"], org.accounts["dev"]
     accounts = (master, prod, dev)
