@@ -142,7 +142,8 @@ def securityhub(snapshot: Path, profile: str | None, org: bool, role_name: str |
         raise InputError("credentials", str(exc)) from None
     failures = [f"{o.account_id} {o.region}: {failure}" for o in outcomes for failure in o.failures]
     say(f"security hub: {sum(o.imported for o in outcomes)} imported, {sum(o.archived for o in outcomes)} archived, "
-        f"{sum(o.suppressed for o in outcomes)} suppressed in {len(outcomes)} account-region(s), "
+        f"{sum(o.suppressed for o in outcomes)} suppressed, {sum(o.reopened for o in outcomes)} reopened in "
+        f"{len(outcomes)} account-region(s), "
         f"{len(failures)} failure(s)")
     for line in failures[:FAILURES_SHOWN]:
         say(f"failed: {line}")

@@ -28,6 +28,9 @@ RETRYABLE = {"InternalFailure", "InternalError", "ServiceUnavailable", "Throttli
 # them on update, and BatchUpdateFindings is the call that sets them).
 CUSTOMER_MEMBERS = ("Note", "UserDefinedFields", "VerificationState", "Workflow", "WorkflowState")
 
+NOTE_AUTHOR = "sounding"  # Note.UpdatedBy of every note Sounding writes: how it knows a suppression is its own
+REOPEN_NOTE = "Waiver no longer applies: the finding is open again (Sounding)."
+
 Progress = Callable[[str], None]
 
 
@@ -40,6 +43,7 @@ class Outcome:
     imported: int = 0
     archived: int = 0
     suppressed: int = 0
+    reopened: int = 0
     failures: list[str] = field(default_factory=list)
 
 
@@ -67,21 +71,31 @@ def import_batches(client: Any, findings: list[dict[str, Any]], *, sleep: Callab
     return imported, failures
 
 
-def stale_findings(client: Any, product: str, current: set[str], collected_at: str) -> list[dict[str, Any]]:
-    """Sounding's ACTIVE findings in this hub that the snapshot no longer has (and that are not newer than it)."""
+def held_findings(client: Any, product: str) -> list[dict[str, Any]]:
+    """Sounding's ACTIVE findings in this hub (GetFindings by product ARN, GeneratorId prefix, record state)."""
     filters = {"ProductArn": [{"Value": product, "Comparison": "EQUALS"}],
                "GeneratorId": [{"Value": GENERATOR_PREFIX, "Comparison": "PREFIX"}],
                "RecordState": [{"Value": "ACTIVE", "Comparison": "EQUALS"}]}
-    stale = []
+    held = []
     for page in client.get_paginator("get_findings").paginate(Filters=filters):
         for finding in page.get("Findings", []):
-            # The filters again, here: a hub (or a test double) that ignores them must not make us archive others'.
-            ours = (finding.get("ProductArn") == product
-                    and str(finding.get("GeneratorId", "")).startswith(GENERATOR_PREFIX))
-            if (ours and finding.get("RecordState", "ACTIVE") == "ACTIVE" and finding["Id"] not in current
-                    and not _newer(finding.get("UpdatedAt", ""), collected_at)):
-                stale.append(finding)
-    return sorted(stale, key=lambda f: f["Id"])
+            # The filters again, here: a hub (or a test double) that ignores them must not make us touch others'.
+            if (finding.get("ProductArn") == product and str(finding.get("GeneratorId", "")).startswith(
+                    GENERATOR_PREFIX) and finding.get("RecordState", "ACTIVE") == "ACTIVE"):
+                held.append(finding)
+    return sorted(held, key=lambda f: f["Id"])
+
+
+def stale_findings(held: list[dict[str, Any]], known: set[str], collected_at: str) -> list[dict[str, Any]]:
+    """Held findings the snapshot no longer has at all, unless the hub's copy is newer than the snapshot."""
+    return [f for f in held if f["Id"] not in known and not _newer(f.get("UpdatedAt", ""), collected_at)]
+
+
+def ended_waivers(held: list[dict[str, Any]], findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Held findings Sounding suppressed for a waiver that no longer applies to the still-active finding."""
+    active = {b["Id"] for b in findings if b["RecordState"] == "ACTIVE" and b["Workflow"]["Status"] != "SUPPRESSED"}
+    return [f for f in held if f["Id"] in active and f.get("Workflow", {}).get("Status") == "SUPPRESSED"
+            and f.get("Note", {}).get("UpdatedBy") == NOTE_AUTHOR]
 
 
 def _newer(one: str, other: str) -> bool:
@@ -107,20 +121,19 @@ def _import_members() -> tuple[str, ...]:
     return tuple(shape.members)
 
 
-def suppress(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str]]:
-    """BatchUpdateFindings: waived findings SUPPRESSED with the waiver's reason (import cannot update Workflow)."""
+def update_workflow(client: Any, items: list[tuple[str, str, str]], status: str) -> tuple[int, list[str]]:
+    """BatchUpdateFindings for (id, product ARN, note) items: Workflow `status` and the note, 100 a call."""
     done, failures = 0, []
     by_note: dict[str, list[dict[str, str]]] = {}
-    for body in findings:
-        note = body.get("Note", {}).get("Text", "Waived")
-        by_note.setdefault(note, []).append({"Id": body["Id"], "ProductArn": body["ProductArn"]})
+    for finding_id, product, note in items:
+        by_note.setdefault(note, []).append({"Id": finding_id, "ProductArn": product})
     for note, identifiers in by_note.items():
         for start in range(0, len(identifiers), BATCH_LIMIT):
             chunk = identifiers[start: start + BATCH_LIMIT]
             try:
                 response = client.batch_update_findings(
-                    FindingIdentifiers=chunk, Workflow={"Status": "SUPPRESSED"},
-                    Note={"Text": cut(note, NOTE_LIMIT), "UpdatedBy": "sounding"})
+                    FindingIdentifiers=chunk, Workflow={"Status": status},
+                    Note={"Text": cut(note, NOTE_LIMIT), "UpdatedBy": NOTE_AUTHOR})
             except (BotoCoreError, ClientError) as exc:
                 code, _kind, message = classify(exc)
                 failures.append(f"BatchUpdateFindings {code}: {message}")
@@ -132,6 +145,17 @@ def suppress(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str
     return done, failures
 
 
+def suppress(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Waived findings SUPPRESSED with the waiver's reason (BatchImportFindings cannot change Workflow or Note)."""
+    return update_workflow(client, [(b["Id"], b["ProductArn"], b.get("Note", {}).get("Text", "Waived"))
+                                    for b in findings], "SUPPRESSED")
+
+
+def reopen(client: Any, findings: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Findings whose waiver ended (expired, or removed) back to Workflow NEW, saying why."""
+    return update_workflow(client, [(f["Id"], f["ProductArn"], REOPEN_NOTE) for f in findings], "NEW")
+
+
 def caller_account(session: boto3.Session, region: str) -> str:
     """The account the session's credentials belong to (sts:GetCallerIdentity)."""
     sts = session.client("sts", region_name=region, config=client_config(max_attempts=3))
@@ -140,23 +164,29 @@ def caller_account(session: boto3.Session, region: str) -> str:
 
 def export_destination(session: boto3.Session, plan: Plan, account_id: str, region: str,
                        progress: Progress) -> Outcome:
-    """Import one account-region's findings, archive what the snapshot no longer has, suppress the waived."""
+    """Import one account-region's findings, archive what the snapshot no longer has, suppress the waived and
+    reopen what Sounding suppressed for a waiver that has ended."""
     outcome = Outcome(account_id, region)
     findings = plan.findings(account_id, region)
     try:
         caller = caller_account(session, region)
         check_owned(findings, caller, plan.partition, region)
         client = session.client("securityhub", region_name=region, config=client_config())
+        # What the hub holds before this import: Workflow and Note as its users (and earlier exports) left them.
+        held = held_findings(client, product_arn(plan.partition, region, caller))
         outcome.imported, failures = import_batches(client, findings)
         outcome.failures += failures
-        product = product_arn(plan.partition, region, caller)
         stale = [archived(f, plan.collected_at_iso)
-                 for f in stale_findings(client, product, plan.known_ids(account_id, region), plan.collected_at_iso)]
+                 for f in stale_findings(held, plan.known_ids(account_id, region), plan.collected_at_iso)]
         outcome.archived, failures = import_batches(client, stale)
         outcome.failures += failures
         waived = [f for f in findings if f["Workflow"]["Status"] == "SUPPRESSED"]
         if waived:
             outcome.suppressed, failures = suppress(client, waived)
+            outcome.failures += failures
+        ended = ended_waivers(held, findings)
+        if ended:
+            outcome.reopened, failures = reopen(client, ended)
             outcome.failures += failures
     except ExportRefused as exc:
         outcome.failures.append(f"refused before calling: {exc}")
@@ -164,8 +194,8 @@ def export_destination(session: boto3.Session, plan: Plan, account_id: str, regi
         code, _kind, message = classify(exc)
         outcome.failures.append(f"{code}: {message}")
     progress(f"{account_id} {region}: imported {outcome.imported}, archived {outcome.archived} no longer in the "
-             f"snapshot, suppressed {outcome.suppressed}" + (f", {len(outcome.failures)} failed"
-                                                           if outcome.failures else ""))
+             f"snapshot, suppressed {outcome.suppressed}, reopened {outcome.reopened}"
+             + (f", {len(outcome.failures)} failed" if outcome.failures else ""))
     return outcome
 
 

@@ -80,4 +80,5 @@ def test_export_org_imports_each_accounts_findings_with_its_own_credentials(moto
             ("PASSED", "ARCHIVED") if account == master else ("FAILED", "ACTIVE"))
         assert not any(f["ProductFields"]["sounding/Status"] == "SKIP" for f in findings.values())
     summary = [line for line in result.stderr.splitlines() if line.startswith("security hub: ")]
-    assert summary == ["security hub: 12 imported, 0 archived, 0 suppressed in 3 account-region(s), 0 failure(s)"]
+    assert summary == ["security hub: 12 imported, 0 archived, 0 suppressed, 0 reopened in 3 account-region(s), "
+                       "0 failure(s)"]

@@ -54,11 +54,11 @@ def build_export_snapshot(root: Path, *, collected_at: datetime = FIRST, users: 
                                   "securityhub_hub"])
 
 
-def export_evaluation(root: Path, **kwargs: Any) -> Evaluation:
-    """The snapshot above evaluated with the report tests' rules; MEMBER's carol is waived."""
+def export_evaluation(root: Path, waived: tuple[str, ...] = ("carol",), **kwargs: Any) -> Evaluation:
+    """The snapshot above evaluated with the report tests' rules; the `waived` users' findings are waived."""
     evaluation = evaluate(open_snapshot(build_export_snapshot(root, **kwargs)), load_rules([RULES_DIR]))
     for finding in evaluation.findings:
-        if finding.resource_id.endswith("user/carol"):
+        if any(finding.resource_id.endswith(f"user/{user}") for user in waived):
             finding.waived, finding.waiver_reason = True, "Break-glass user (SEC-42)."
     return evaluation
 
@@ -207,19 +207,24 @@ def member_session() -> boto3.Session:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """moto in process, with fake credentials; BatchUpdateFindings (which moto lacks) answered by a fake."""
+    """moto in process, with fake credentials; BatchUpdateFindings (which moto lacks) recorded instead."""
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    updates: list[dict[str, Any]] = []
-    monkeypatch.setattr(securityhub, "suppress", lambda _client, waived: (updates.extend(waived), (len(waived), []))[1])
+    updates: list[tuple[str, list[str]]] = []
+
+    def update_workflow(_client: Any, items: list[tuple[str, str, str]], status: str) -> tuple[int, list[str]]:
+        updates.append((status, [finding_id for finding_id, _product, _note in items]))
+        return len(items), []
+
+    monkeypatch.setattr(securityhub, "update_workflow", update_workflow)
     with mock_aws():
         yield updates
 
 
-def test_each_account_imports_its_own_findings_in_moto(aws: list[dict[str, Any]], evaluation: Evaluation) -> None:
+def test_each_account_imports_its_own_findings_in_moto(aws: list[Any], evaluation: Evaluation) -> None:
     """Every destination's findings land in that account's hub, in that region; nothing else does."""
     plan = build_plan(evaluation)
     try:
@@ -236,10 +241,12 @@ def test_each_account_imports_its_own_findings_in_moto(aws: list[dict[str, Any]]
     member = hub_findings(sessions[MEMBER], "us-east-1")  # type: ignore[arg-type]
     assert set(member) == expected[(MEMBER, "us-east-1")]
     assert {f["AwsAccountId"] for f in member.values()} == {MEMBER}
-    assert [u["Resources"][0]["Id"] for u in aws] == [f"arn:aws:iam::{MEMBER}:user/carol"]
+    carol = next(i for i, f in member.items() if f["Resources"][0]["Id"] == f"arn:aws:iam::{MEMBER}:user/carol")
+    assert member[carol]["Workflow"]["Status"] == "SUPPRESSED"  # set at import: the finding is new
+    assert aws == [("SUPPRESSED", [carol])]  # and by BatchUpdateFindings, for when it is not
 
 
-def test_a_newer_snapshot_archives_what_it_no_longer_has(aws: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_a_newer_snapshot_archives_what_it_no_longer_has(aws: list[Any], tmp_path: Path) -> None:
     """bob is deleted before the second snapshot: his FAIL is archived, everything else updated in place."""
     session = boto3.Session(region_name="us-east-1")
     first = build_plan(export_evaluation(tmp_path / "first"), {OWN})
@@ -267,7 +274,7 @@ def test_a_newer_snapshot_archives_what_it_no_longer_has(aws: list[dict[str, Any
         again.close()
 
 
-def test_credentials_of_another_account_are_refused_before_calling(aws: list[dict[str, Any]],
+def test_credentials_of_another_account_are_refused_before_calling(aws: list[Any],
                                                                    evaluation: Evaluation) -> None:
     """MEMBER's findings with OWN's credentials: refused by our check, nothing sent to Security Hub."""
     plan = build_plan(evaluation, {MEMBER})
@@ -320,7 +327,7 @@ def test_plan_bodies_are_valid_batch_imports(evaluation: Evaluation) -> None:
     assert json.loads(json.dumps(bodies)) == bodies
 
 
-def test_a_skip_never_archives_what_the_hub_holds(aws: list[dict[str, Any]], evaluation: Evaluation) -> None:
+def test_a_skip_never_archives_what_the_hub_holds(aws: list[Any], evaluation: Evaluation) -> None:
     """A SKIP (e.g. a region not collected) says nothing new: an earlier ACTIVE copy of that finding stays ACTIVE."""
     session = boto3.Session(region_name="us-east-1")
     skipped = next(f for f in evaluation.findings if f.status == "SKIP" and f.account_id == OWN)
@@ -336,7 +343,7 @@ def test_a_skip_never_archives_what_the_hub_holds(aws: list[dict[str, Any]], eva
     assert hub_findings(session, "us-east-1")[earlier["Id"]]["RecordState"] == "ACTIVE"
 
 
-def test_command_imports_the_callers_own_account(aws: list[dict[str, Any]], tmp_path: Path) -> None:
+def test_command_imports_the_callers_own_account(aws: list[Any], tmp_path: Path) -> None:
     """Without --org: the caller's account only, the rest counted on stderr; nothing on stdout; exit 0."""
     snapshot = build_export_snapshot(tmp_path / "snap")
     result = CliRunner().invoke(cli, ["export", "securityhub", str(snapshot), "--no-builtin", "--rules",
@@ -346,5 +353,32 @@ def test_command_imports_the_callers_own_account(aws: list[dict[str, Any]], tmp_
     assert result.stderr.splitlines() == [
         "not exported: 2 finding(s): SKIP (never exported)",
         "not exported: 5 finding(s): account not exported (not the caller's; use --org)",
-        "security hub: 6 imported, 0 archived, 0 suppressed in 2 account-region(s), 0 failure(s)"]
+        "security hub: 6 imported, 0 archived, 0 suppressed, 0 reopened in 2 account-region(s), 0 failure(s)"]
     assert len(hub_findings(boto3.Session(region_name="us-east-1"), "us-east-1")) == 5
+
+
+def test_an_ended_waiver_reopens_what_sounding_suppressed(aws: list[Any], tmp_path: Path) -> None:
+    """bob waived, then not (the waiver expired): his still-failing finding goes back to Workflow NEW."""
+    session = boto3.Session(region_name="us-east-1")
+    first = build_plan(export_evaluation(tmp_path / "first", waived=("bob",)), {OWN})
+    try:
+        securityhub.export(first, {OWN: session})
+        bob = next(b["Id"] for b in first.findings(OWN, "us-east-1") if b["Resources"][0]["Id"].endswith("/bob"))
+    finally:
+        first.close()
+    assert aws == [("SUPPRESSED", [bob])]
+    second = build_plan(export_evaluation(tmp_path / "second", waived=(), collected_at=LATER), {OWN})
+    try:
+        outcomes = securityhub.export(second, {OWN: session})
+    finally:
+        second.close()
+    assert [(o.region, o.reopened, o.suppressed) for o in outcomes] == [("us-east-1", 1, 0), ("us-west-2", 0, 0)]
+    assert aws == [("SUPPRESSED", [bob]), ("NEW", [bob])]
+
+
+def test_reopen_says_why() -> None:
+    """The reopened finding's note says the waiver no longer applies, written by Sounding."""
+    hub = FakeHub()
+    assert securityhub.reopen(hub, [{"Id": "x", "ProductArn": "arn:p"}]) == (1, [])
+    assert hub.updates == [{"FindingIdentifiers": [{"Id": "x", "ProductArn": "arn:p"}], "Workflow": {"Status": "NEW"},
+                            "Note": {"Text": securityhub.REOPEN_NOTE, "UpdatedBy": "sounding"}}]
