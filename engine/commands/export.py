@@ -88,7 +88,8 @@ def securityhub(snapshot: Path, profile: str | None, org: bool, role_name: str |
 
     FAIL, ERROR and MANUAL findings are imported ACTIVE; PASS findings resolve earlier
     failures (Compliance PASSED, RecordState ARCHIVED); Sounding findings the snapshot no
-    longer has are archived; waived findings are SUPPRESSED with the waiver's reason.
+    longer has are archived; waived findings are SUPPRESSED with the waiver's reason, and
+    set back to NEW when the waiver ends.
     SKIP is never imported. Exit status: 0 all imported, 1 some not, 2 bad input.
 
     \b

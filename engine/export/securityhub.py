@@ -91,6 +91,13 @@ def stale_findings(held: list[dict[str, Any]], known: set[str], collected_at: st
     return [f for f in held if f["Id"] not in known and not _newer(f.get("UpdatedAt", ""), collected_at)]
 
 
+def to_suppress(held: list[dict[str, Any]], findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Waived findings not already SUPPRESSED in the hub with the same note (each export would repeat it)."""
+    done = {f["Id"]: f.get("Note", {}).get("Text") for f in held if f.get("Workflow", {}).get("Status") == "SUPPRESSED"}
+    return [b for b in findings if b["Workflow"]["Status"] == "SUPPRESSED"
+            and done.get(b["Id"]) != b.get("Note", {}).get("Text")]
+
+
 def ended_waivers(held: list[dict[str, Any]], findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Held findings Sounding suppressed for a waiver that no longer applies to the still-active finding."""
     active = {b["Id"] for b in findings if b["RecordState"] == "ACTIVE" and b["Workflow"]["Status"] != "SUPPRESSED"}
@@ -180,7 +187,7 @@ def export_destination(session: boto3.Session, plan: Plan, account_id: str, regi
                  for f in stale_findings(held, plan.known_ids(account_id, region), plan.collected_at_iso)]
         outcome.archived, failures = import_batches(client, stale)
         outcome.failures += failures
-        waived = [f for f in findings if f["Workflow"]["Status"] == "SUPPRESSED"]
+        waived = to_suppress(held, findings)
         if waived:
             outcome.suppressed, failures = suppress(client, waived)
             outcome.failures += failures

@@ -367,6 +367,12 @@ def test_an_ended_waiver_reopens_what_sounding_suppressed(aws: list[Any], tmp_pa
     finally:
         first.close()
     assert aws == [("SUPPRESSED", [bob])]
+    again = build_plan(export_evaluation(tmp_path / "again", waived=("bob",)), {OWN})
+    try:
+        securityhub.export(again, {OWN: session})  # already suppressed with that note: no call
+    finally:
+        again.close()
+    assert aws == [("SUPPRESSED", [bob])]
     second = build_plan(export_evaluation(tmp_path / "second", waived=(), collected_at=LATER), {OWN})
     try:
         outcomes = securityhub.export(second, {OWN: session})
