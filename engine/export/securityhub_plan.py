@@ -106,14 +106,6 @@ def kind(body: dict[str, Any]) -> str:
     return "resolved" if body["RecordState"] == "ARCHIVED" else "active"
 
 
-def for_security_hub(body: dict[str, Any], status: str) -> dict[str, Any]:
-    """The ASFF finding as the export imports it: a PASS is resolved, archived and PASSED."""
-    if status == "PASS":
-        body = {**body, "RecordState": "ARCHIVED", "Compliance": {**body["Compliance"], "Status": "PASSED"},
-                "Workflow": {"Status": "RESOLVED"}}
-    return body
-
-
 def build_plan(evaluation: Evaluation, accounts: set[str] | None = None) -> Plan:
     """Group the findings by the account and region that import them; count what cannot go anywhere."""
     enabled, unknown = hub_regions(evaluation)
@@ -135,7 +127,7 @@ def build_plan(evaluation: Evaluation, accounts: set[str] | None = None) -> Plan
         if accounts is not None and finding.account_id not in accounts:
             left_out["account not exported (not the caller's; use --org)"] += 1
             continue
-        body = for_security_hub(asff_finding(evaluation, finding, rules.get(finding.rule_id)), finding.status)
+        body = asff_finding(evaluation, finding, rules.get(finding.rule_id))
         region = body["Region"]
         if (finding.account_id, region) in unknown or (finding.account_id, "*") in unknown:
             left_out["unknown whether Security Hub is enabled (gap in securityhub_hub)"] += 1

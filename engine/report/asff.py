@@ -99,8 +99,10 @@ def asff_finding(evaluation: Evaluation, finding: Finding, rule: Rule | None) ->
                           "sounding/Section": str(finding.section), "sounding/Version": tool_version(evaluation)},
         "Resources": [asff_resource(finding, part)],
         "Compliance": compliance,
-        "RecordState": "ACTIVE",
-        "Workflow": {"Status": "SUPPRESSED" if finding.waived else WORKFLOW_STATUS[finding.status]},
+        # A PASS resolves the same finding of an earlier snapshot (same Id): archived, as nothing is left to do.
+        "RecordState": "ARCHIVED" if finding.status == "PASS" else "ACTIVE",
+        "Workflow": {"Status": "SUPPRESSED" if finding.waived and finding.status != "PASS"
+                     else WORKFLOW_STATUS[finding.status]},
     }
     if rule is not None:
         recommendation: dict[str, str] = {"Text": cut(rule.remediation, RECOMMENDATION_LIMIT)}

@@ -124,3 +124,15 @@ def test_framework_mapping_fills_related_requirements(evaluation: Evaluation) ->
 def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
     """write() works on findings that can only be iterated, and gives the same bytes as on the list."""
     assert asff.render(streamed(evaluation)) == asff.render(evaluation)
+
+
+def test_pass_is_archived_and_resolved_even_when_waived(evaluation: Evaluation, findings: list[dict[str, Any]]) -> None:
+    """A PASS resolves an earlier failure of the same Id: RecordState ARCHIVED, Workflow RESOLVED; others ACTIVE."""
+    states = sorted({(f["ProductFields"]["sounding/Status"], f["RecordState"], f["Workflow"]["Status"])
+                     for f in findings})
+    assert states == [("ERROR", "ACTIVE", "NEW"), ("FAIL", "ACTIVE", "NEW"), ("FAIL", "ACTIVE", "SUPPRESSED"),
+                      ("MANUAL", "ACTIVE", "NEW"), ("PASS", "ARCHIVED", "RESOLVED"), ("SKIP", "ACTIVE", "RESOLVED")]
+    passed = next(f for f in evaluation.findings if f.status == "PASS")
+    waived = dataclasses.replace(passed, waived=True, waiver_reason="accepted")
+    data = asff.asff_finding(evaluation, waived, None)
+    assert (data["RecordState"], data["Workflow"]) == ("ARCHIVED", {"Status": "RESOLVED"})
