@@ -9,6 +9,7 @@ from typing import Any
 import click
 from sounding.engine.commands.common import (
     EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
     handles_errors,
     say,
     sigterm_as_interrupt,
@@ -113,6 +114,8 @@ def securityhub(snapshot: Path, profile: str | None, org: bool, role_name: str |
             click.echo("\n".join(describe(plan)))
         finally:
             plan.close()
+        if not org and not quiet:
+            say("dry run: without --org only the caller's own account is imported")
         return
     counter = CallCounter()
     try:
@@ -132,7 +135,12 @@ def securityhub(snapshot: Path, profile: str | None, org: bool, role_name: str |
                             for t in targets}
             else:
                 sessions = {caller.account_id: session}
-            outcomes = run_export(plan, sessions, max_workers=max_workers, progress=None if quiet else say)
+            try:
+                outcomes = run_export(plan, sessions, max_workers=max_workers, progress=None if quiet else say)
+            except KeyboardInterrupt:
+                say("interrupted: findings imported so far stay in Security Hub; export the snapshot again to "
+                    "finish")
+                sys.exit(EXIT_INTERRUPTED)
             for line in describe(plan)[len(plan.destinations):]:
                 say(line)
         finally:
