@@ -7,6 +7,7 @@ from sounding.engine.commands.collect import collect
 from sounding.engine.commands.common import version
 from sounding.engine.commands.diff import diff
 from sounding.engine.commands.evaluate import evaluate
+from sounding.engine.commands.export import export
 from sounding.engine.commands.query import query
 from sounding.engine.commands.rules_cmd import rules
 from sounding.engine.commands.tables import tables
@@ -30,7 +31,7 @@ def cli() -> None:
 
 
 # Every command, in the order `sounding --help` lists them. Add a command: one import, one line here.
-for command in (collect, verify, evaluate, diff, trend, query, rules, tables):
+for command in (collect, verify, evaluate, export, diff, trend, query, rules, tables):
     cli.add_command(command)
 
 

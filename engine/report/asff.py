@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import io
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
 from sounding.engine.report.common import (
     GLOBAL_REGION,
     TOOL_NAME,
+    account_level,
     collected_iso,
     cut,
     finding_uid,
     home_region,
     partition,
+    requirements,
     resource_type,
     rules_by_id,
     standards,
     tool_version,
 )
+from sounding.engine.report.json_stream import PLACEHOLDER, write_streamed
 from sounding.engine.rules import Rule
 
 SCHEMA_VERSION = "2018-10-08"
@@ -28,6 +32,7 @@ TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 1024
 RECOMMENDATION_LIMIT = 512
 NOTE_LIMIT = 512
+REQUIREMENTS_LIMIT = 32  # Compliance.RelatedRequirements holds at most 32 entries
 SEVERITY_LABELS = {"info": "INFORMATIONAL", "low": "LOW", "medium": "MEDIUM", "high": "HIGH",
                    "critical": "CRITICAL"}
 COMPLIANCE_STATUS = {"PASS": "PASSED", "FAIL": "FAILED", "MANUAL": "WARNING", "ERROR": "NOT_AVAILABLE",
@@ -48,6 +53,18 @@ def finding_types(rule: Rule | None) -> list[str]:
     return [f"{STANDARDS_TYPE}/{name}" for name in names] or [BEST_PRACTICES_TYPE]
 
 
+def asff_resource(finding: Finding, part: str) -> dict[str, Any]:
+    """The finding's resource; a whole account is Security Hub's own `AWS::::Account:ID` of type AwsAccount."""
+    account = account_level(finding.resource_id)
+    if account is not None:
+        resource: dict[str, Any] = {"Type": "AwsAccount", "Id": f"AWS::::Account:{account}", "Partition": part}
+    else:
+        resource = {"Type": resource_type(finding.resource_id), "Id": finding.resource_id, "Partition": part}
+    if finding.region != GLOBAL_REGION:
+        resource["Region"] = finding.region
+    return resource
+
+
 def description(finding: Finding, rule: Rule | None) -> str:
     """The finding's reason, then why the rule matters, within ASFF's length limit."""
     text = finding.reason if rule is None else f"{finding.reason}\n\n{rule.description}"
@@ -59,13 +76,10 @@ def asff_finding(evaluation: Evaluation, finding: Finding, rule: Rule | None) ->
     part = partition(evaluation)
     region = home_region(evaluation) if finding.region == GLOBAL_REGION else finding.region
     when = collected_iso(evaluation)
-    resource: dict[str, Any] = {"Type": resource_type(finding.resource_id), "Id": finding.resource_id,
-                                "Partition": part}
-    if finding.region != GLOBAL_REGION:
-        resource["Region"] = finding.region
     compliance: dict[str, Any] = {"Status": COMPLIANCE_STATUS[finding.status]}
-    if rule is not None and rule.frameworks:
-        compliance["RelatedRequirements"] = list(rule.frameworks)[:32]
+    related = [r.label for r in requirements(rule)][:REQUIREMENTS_LIMIT]
+    if related:
+        compliance["RelatedRequirements"] = related
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": finding_uid(finding),
@@ -83,10 +97,12 @@ def asff_finding(evaluation: Evaluation, finding: Finding, rule: Rule | None) ->
         "Description": description(finding, rule),
         "ProductFields": {"sounding/RuleId": finding.rule_id, "sounding/Status": finding.status,
                           "sounding/Section": str(finding.section), "sounding/Version": tool_version(evaluation)},
-        "Resources": [resource],
+        "Resources": [asff_resource(finding, part)],
         "Compliance": compliance,
-        "RecordState": "ACTIVE",
-        "Workflow": {"Status": "SUPPRESSED" if finding.waived else WORKFLOW_STATUS[finding.status]},
+        # A PASS resolves the same finding of an earlier snapshot (same Id): archived, as nothing is left to do.
+        "RecordState": "ARCHIVED" if finding.status == "PASS" else "ACTIVE",
+        "Workflow": {"Status": "SUPPRESSED" if finding.waived and finding.status != "PASS"
+                     else WORKFLOW_STATUS[finding.status]},
     }
     if rule is not None:
         recommendation: dict[str, str] = {"Text": cut(rule.remediation, RECOMMENDATION_LIMIT)}
@@ -100,10 +116,11 @@ def asff_finding(evaluation: Evaluation, finding: Finding, rule: Rule | None) ->
     return data
 
 
-def document(evaluation: Evaluation) -> dict[str, Any]:
-    """Every finding under "Findings", in the evaluation's order."""
+def asff_findings(evaluation: Evaluation) -> Iterator[dict[str, Any]]:
+    """Every finding as ASFF, in the evaluation's order."""
     rules = rules_by_id(evaluation)
-    return {"Findings": [asff_finding(evaluation, f, rules.get(f.rule_id)) for f in evaluation.findings]}
+    for finding in evaluation.findings:
+        yield asff_finding(evaluation, finding, rules.get(finding.rule_id))
 
 
 def batches(findings: list[dict[str, Any]], size: int = BATCH_LIMIT) -> list[list[dict[str, Any]]]:
@@ -111,6 +128,13 @@ def batches(findings: list[dict[str, Any]], size: int = BATCH_LIMIT) -> list[lis
     return [findings[i: i + size] for i in range(0, len(findings), size)]
 
 
+def write(evaluation: Evaluation, out: TextIO) -> None:
+    """{"Findings": [...]} as JSON, keys sorted, findings streamed one at a time."""
+    write_streamed(out, {"Findings": PLACEHOLDER}, asff_findings(evaluation))
+
+
 def render(evaluation: Evaluation) -> str:
-    """{"Findings": [...]} as JSON, keys sorted, newline at the end."""
-    return json.dumps(document(evaluation), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The ASFF document as text (write() into a string)."""
+    buffer = io.StringIO()
+    write(evaluation, buffer)
+    return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC
 
 from sounding.engine.evaluate import Evaluation
@@ -24,6 +25,39 @@ RESOURCE_TYPES: dict[tuple[str, str], str] = {
     ("sns", ""): "AwsSnsTopic", ("lambda", "function"): "AwsLambdaFunction",
     ("organizations", "account"): "AwsAccount",
 }
+
+
+# Framework ids of the rule header's `framework-id:control` entries, and the standard each names, with its version.
+KNOWN_FRAMEWORKS: dict[str, str] = {
+    "cis-3.0": "CIS AWS Foundations Benchmark v3.0.0",
+    "cis-5.0": "CIS AWS Foundations Benchmark v5.0.0",
+    "fsbp": "AWS Foundational Security Best Practices v1.0.0",
+    "nist-800-53-r5": "NIST SP 800-53 Revision 5",
+}
+_ACCOUNT_LEVEL = re.compile(r"^(?:arn:[^:]+:(?:iam)?::(?P<arn_account>\d{12})(?::root)?|(?P<account>\d{12}))$")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One control a rule implements: the framework id, the control, and the standard (name and version)."""
+
+    framework: str
+    control: str
+    standard: str
+    legacy: bool = False  # an old-style header entry ("CIS 1.4"): no registered framework id
+
+    @property
+    def label(self) -> str:
+        """Standard and control in one string: "CIS AWS Foundations Benchmark v5.0.0/1.4" ("CIS 1.4" if old)."""
+        return f"{self.standard} {self.control}".strip() if self.legacy else f"{self.standard}/{self.control}"
+
+
+def account_level(resource_id: str) -> str | None:
+    """The account id when the resource id names a whole account (arn:P:::ID, arn:P:iam::ID:root, or ID)."""
+    match = _ACCOUNT_LEVEL.match(resource_id)
+    if not match:
+        return None
+    return match.group("arn_account") or match.group("account")
 
 
 def finding_hash(finding: Finding) -> str:
@@ -84,11 +118,24 @@ def resource_type(resource_id: str) -> str:
     return RESOURCE_TYPES.get((match.group("service"), prefix), "Other")
 
 
-def standards(rule: Rule | None) -> list[str]:
-    """The frameworks' names ("CIS" of "CIS 1.5"), sorted and unique."""
+def requirements(rule: Rule | None) -> list[Requirement]:
+    """The controls the rule implements, from its `frameworks` header (`cis-5.0:1.4`, or the older `CIS 1.4`)."""
     if rule is None:
         return []
-    return sorted({f.split(" ", 1)[0] for f in rule.frameworks})
+    found: list[Requirement] = []
+    for entry in dict.fromkeys(rule.frameworks):
+        framework, sep, control = entry.partition(":")
+        if sep and framework in KNOWN_FRAMEWORKS:
+            found.append(Requirement(framework, control, KNOWN_FRAMEWORKS[framework]))
+        else:
+            name, _, control = entry.partition(" ")
+            found.append(Requirement(name, control, name, legacy=True))
+    return found
+
+
+def standards(rule: Rule | None) -> list[str]:
+    """The standards the rule maps to ("CIS AWS Foundations Benchmark v5.0.0"; "CIS" if old), sorted and unique."""
+    return sorted({r.standard for r in requirements(rule)})
 
 
 def cut(text: str, limit: int) -> str:

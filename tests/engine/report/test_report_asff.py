@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from botocore.validate import ParamValidator
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.report import asff
+
+from tests.engine.report.streams import streamed
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +55,7 @@ def test_failed_root_finding(findings: list[dict[str, Any]]) -> None:
     assert finding["Types"] == ["Software and Configuration Checks/Industry and Regulatory Standards/CIS",
                                 "Software and Configuration Checks/Industry and Regulatory Standards/FSBP"]
     assert finding["Compliance"] == {"Status": "FAILED", "RelatedRequirements": ["CIS 1.5", "FSBP IAM.9"]}
-    assert finding["Resources"] == [{"Type": "AwsAccount", "Id": "arn:aws:iam::222222222222:root",
+    assert finding["Resources"] == [{"Type": "AwsAccount", "Id": "AWS::::Account:222222222222",
                                      "Partition": "aws"}]
     assert finding["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/")
     assert (finding["RecordState"], finding["Workflow"]) == ("ACTIVE", {"Status": "NEW"})
@@ -84,3 +87,52 @@ def test_long_text_is_cut_to_asff_limits(evaluation: Evaluation) -> None:
     long = type(finding)(**{**finding.__dict__, "reason": "x" * 5000})
     data = asff.asff_finding(evaluation, long, None)
     assert len(data["Description"]) == 1024 and data["Description"].endswith("…")
+
+
+@pytest.mark.parametrize(("resource_id", "expected"), [
+    ("arn:aws:::222222222222", {"Type": "AwsAccount", "Id": "AWS::::Account:222222222222"}),
+    ("arn:aws:iam::222222222222:root", {"Type": "AwsAccount", "Id": "AWS::::Account:222222222222"}),
+    ("arn:aws-us-gov:iam::222222222222:root", {"Type": "AwsAccount", "Id": "AWS::::Account:222222222222"}),
+    ("222222222222", {"Type": "AwsAccount", "Id": "AWS::::Account:222222222222"}),
+    ("arn:aws:iam::222222222222:user/root", {"Type": "AwsIamUser", "Id": "arn:aws:iam::222222222222:user/root"}),
+    ("arn:aws:s3:::222222222222", {"Type": "AwsS3Bucket", "Id": "arn:aws:s3:::222222222222"}),
+])
+def test_account_level_resources_use_security_hubs_account_id(evaluation: Evaluation, resource_id: str,
+                                                               expected: dict[str, str]) -> None:
+    """Security Hub CSPM controls reference (account-level controls): resource AWS::::Account:ID, type AwsAccount."""
+    finding = dataclasses.replace(evaluation.findings[0], resource_id=resource_id)
+    data = asff.asff_finding(evaluation, finding, None)
+    assert {k: data["Resources"][0][k] for k in ("Type", "Id")} == expected
+    assert import_errors([data]) == ""
+
+
+def test_framework_mapping_fills_related_requirements(evaluation: Evaluation) -> None:
+    """`framework-id:control` entries become versioned RelatedRequirements and standards Types."""
+    finding = next(f for f in evaluation.findings if f.rule_id == "report_root_mfa")
+    rule = next(r for r in evaluation.rules if r.id == "report_root_mfa")
+    mapped = dataclasses.replace(rule, frameworks=("cis-5.0:1.4", "fsbp:IAM.6"))
+    data = asff.asff_finding(evaluation, finding, mapped)
+    assert data["Compliance"]["RelatedRequirements"] == ["CIS AWS Foundations Benchmark v5.0.0/1.4",
+                                                         "AWS Foundational Security Best Practices v1.0.0/IAM.6"]
+    assert data["Types"] == [
+        "Software and Configuration Checks/Industry and Regulatory Standards/"
+        "AWS Foundational Security Best Practices v1.0.0",
+        "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark v5.0.0"]
+    assert import_errors([data]) == ""
+
+
+def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
+    """write() works on findings that can only be iterated, and gives the same bytes as on the list."""
+    assert asff.render(streamed(evaluation)) == asff.render(evaluation)
+
+
+def test_pass_is_archived_and_resolved_even_when_waived(evaluation: Evaluation, findings: list[dict[str, Any]]) -> None:
+    """A PASS resolves an earlier failure of the same Id: RecordState ARCHIVED, Workflow RESOLVED; others ACTIVE."""
+    states = sorted({(f["ProductFields"]["sounding/Status"], f["RecordState"], f["Workflow"]["Status"])
+                     for f in findings})
+    assert states == [("ERROR", "ACTIVE", "NEW"), ("FAIL", "ACTIVE", "NEW"), ("FAIL", "ACTIVE", "SUPPRESSED"),
+                      ("MANUAL", "ACTIVE", "NEW"), ("PASS", "ARCHIVED", "RESOLVED"), ("SKIP", "ACTIVE", "RESOLVED")]
+    passed = next(f for f in evaluation.findings if f.status == "PASS")
+    waived = dataclasses.replace(passed, waived=True, waiver_reason="accepted")
+    data = asff.asff_finding(evaluation, waived, None)
+    assert (data["RecordState"], data["Workflow"]) == ("ARCHIVED", {"Status": "RESOLVED"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -12,6 +13,8 @@ from py_ocsf_models.events.findings.compliance_finding import ComplianceFinding 
 from pydantic import BaseModel, ValidationError
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.report import ocsf
+
+from tests.engine.report.streams import streamed
 
 
 def unknown_attributes(model: Any, path: str = "") -> list[str]:
@@ -66,10 +69,17 @@ def test_failed_critical_root_finding_maps_every_field(events: list[dict[str, An
     assert event["compliance"] == {"control": "report_root_mfa", "requirements": ["CIS 1.5", "FSBP IAM.9"],
                                    "standards": ["CIS", "FSBP"], "status": "Fail", "status_code": "FAIL",
                                    "status_id": 3}
-    assert event["resources"] == [{"cloud_partition": "aws", "type": "AwsAccount",
+    assert event["resources"] == [{"cloud_partition": "aws", "type": "AwsAccount", "region": "us-east-1",
                                    "uid": "arn:aws:iam::222222222222:root"}]
-    assert event["cloud"] == {"provider": "AWS", "account": {"uid": "222222222222", "name": "Member",
-                                                             "type": "AWS Account", "type_id": 10}}
+    assert event["cloud"] == {"provider": "AWS", "region": "us-east-1",
+                              "account": {"uid": "222222222222", "name": "Member", "type": "AWS Account",
+                                          "type_id": 10}}
+    assert event["unmapped"]["region"] == "global"
+    assert event["finding_info"]["analytic"] == {
+        "uid": "report_root_mfa", "name": "Root user has MFA enabled", "type_id": 1, "type": "Rule",
+        "category": "1. Root user",
+        "desc": "A root password without MFA is one phishing e-mail away from a full account takeover.",
+        "version": "0.0.0-test"}
     assert event["time"] == event["finding_info"]["created_time"] == 1772366400000  # 2026-03-01T12:00:00Z
     assert event["finding_info"]["uid"].startswith("sounding/report_root_mfa/")
     assert event["metadata"] == {"event_code": "report_root_mfa", "profiles": ["cloud"], "version": "1.5.0",
@@ -91,3 +101,38 @@ def test_statuses_waivers_and_regions(events: list[dict[str, Any]]) -> None:
     assert waived[0]["status_id"] == 3
     assert waived[0]["unmapped"]["waiver_reason"].startswith("Break-glass user")
     assert len({e["finding_info"]["uid"] for e in events}) == len(events)
+
+
+def test_every_event_names_an_account_a_region_and_a_rule(events: list[dict[str, Any]]) -> None:
+    """What Security Lake partitions by and consumers group by is on every event, global ones in the home region."""
+    for event in events:
+        region = event["resources"][0]["region"]
+        assert event["cloud"]["region"] == region
+        assert region == (event["unmapped"]["region"] if event["unmapped"]["region"] != "global" else "us-east-1")
+        assert event["cloud"]["account"]["uid"] in {"111111111111", "222222222222"}
+        assert event["finding_info"]["analytic"]["uid"] == event["metadata"]["event_code"]
+        assert event["resources"][0]["uid"] and event["resources"][0]["type"]
+
+
+def test_framework_mapping_fills_compliance_standards_and_requirements(evaluation: Evaluation) -> None:
+    """`framework-id:control` header entries become versioned standards and per-control requirements."""
+    finding = next(f for f in evaluation.findings if f.rule_id == "report_root_mfa")
+    rule = next(r for r in evaluation.rules if r.id == "report_root_mfa")
+    mapped = dataclasses.replace(rule, frameworks=("cis-5.0:1.4", "cis-3.0:1.4", "fsbp:IAM.6",
+                                                   "nist-800-53-r5:IA-2(1)"))
+    event = ocsf.event(evaluation, finding, mapped, {})
+    assert event["compliance"]["standards"] == [
+        "AWS Foundational Security Best Practices v1.0.0", "CIS AWS Foundations Benchmark v3.0.0",
+        "CIS AWS Foundations Benchmark v5.0.0", "NIST SP 800-53 Revision 5"]
+    assert event["compliance"]["requirements"] == [
+        "CIS AWS Foundations Benchmark v5.0.0/1.4", "CIS AWS Foundations Benchmark v3.0.0/1.4",
+        "AWS Foundational Security Best Practices v1.0.0/IAM.6", "NIST SP 800-53 Revision 5/IA-2(1)"]
+    model = SchemaComplianceFinding.model_validate(event)
+    assert unknown_attributes(model) == [".cloud"]
+    ProwlerComplianceFinding.model_validate(event)
+
+
+def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
+    """write() works on findings that can only be iterated, and gives the same bytes as on the list."""
+    stream = streamed(evaluation)
+    assert ocsf.render(stream) == ocsf.render(evaluation)

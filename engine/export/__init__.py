@@ -1,0 +1,1 @@
+"""Exports: opt-in write calls that put a snapshot's findings where people work (Security Hub)."""
