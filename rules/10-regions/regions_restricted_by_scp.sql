@@ -8,9 +8,12 @@
 --   closes them for every member. SCPs never restrict the management account. The Deny must cover every
 --   action (Action "*", or a NotAction list exempting global services) on every resource; the
 --   IfExists, IgnoreCase and ForAnyValue/ForAllValues forms of StringNotEquals/StringNotLike deny the same
---   (aws:RequestedRegion is always present). A Deny with any further condition (ArnLike/ArnNotLike
---   aws:PrincipalArn, aws:PrincipalTag, ...) applies only to some principals or requests and does not
---   count as restricting the account.
+--   (aws:RequestedRegion is always present). A further condition with a negated operator (ArnNotLike
+--   aws:PrincipalArn, StringNotEquals aws:PrincipalTag/..., NotIpAddress, ...), or Bool aws:ViaAWSService /
+--   aws:PrincipalIsAWSService = false, exempts some principals or calls from a Deny that binds everyone
+--   else (AWS's own example exempts an administrator role this way): it still restricts the account, and
+--   the reason names the exemption. Any other further condition (ArnLike aws:PrincipalArn,
+--   aws:PrincipalTag equals, ...) narrows the Deny to some principals or requests and does not count.
 -- remediation: Attach a region deny-list SCP to the root (or every OU), exempting global services, e.g.
 --   `{"Version":"2012-10-17","Statement":[{"Sid":"DenyOutsideAllowedRegions","Effect":"Deny",
 --   "NotAction":["iam:*","organizations:*","sts:*","support:*","cloudfront:*","route53:*","budgets:*"],
@@ -46,6 +49,16 @@ conditioned AS (
       AND (st.resources IS NULL OR list_contains(st.resources, '*'))
       AND coalesce(len(st.not_resources), 0) = 0
 ),
+-- A further condition that exempts principals or calls (a negated operator, or Bool false on the
+-- AWS-service keys) leaves the Deny binding on everyone else; any other further condition narrows it.
+classified AS (
+    SELECT *, lower(cond_key) = 'aws:requestedregion' AS is_region,
+           regexp_matches(operator, '^(ForAnyValue:|ForAllValues:)?(StringNot|ArnNot|NotIpAddress)')
+           OR (regexp_matches(operator, '^Bool(IfExists)?$')
+               AND lower(cond_key) IN ('aws:viaawsservice', 'aws:principalisawsservice')
+               AND lower(allowed ->> '$') = 'false') AS is_exemption
+    FROM conditioned
+),
 region_statements AS (
     SELECT reader, policy_id, statement_index
     FROM conditioned
@@ -56,10 +69,18 @@ region_statements AS (
 narrowed AS (
     SELECT c.reader, c.policy_name,
            string_agg(DISTINCT c.operator || ' ' || c.cond_key, ', ' ORDER BY c.operator || ' ' || c.cond_key) AS by
-    FROM conditioned AS c
+    FROM classified AS c
     JOIN region_statements AS r USING (reader, policy_id, statement_index)
-    WHERE lower(c.cond_key) <> 'aws:requestedregion'
+    WHERE NOT c.is_region AND NOT c.is_exemption
     GROUP BY c.reader, c.policy_name
+),
+exempted AS (
+    SELECT c.reader, c.policy_id,
+           string_agg(DISTINCT c.operator || ' ' || c.cond_key, ', ' ORDER BY c.operator || ' ' || c.cond_key) AS by
+    FROM classified AS c
+    JOIN region_statements AS r USING (reader, policy_id, statement_index)
+    WHERE NOT c.is_region AND c.is_exemption
+    GROUP BY c.reader, c.policy_id
 ),
 region_conditions AS (
     SELECT c.reader, c.policy_id, c.policy_name, c.allowed
@@ -67,8 +88,8 @@ region_conditions AS (
     JOIN region_statements AS r USING (reader, policy_id, statement_index)
     WHERE lower(c.cond_key) = 'aws:requestedregion'
       AND regexp_matches(c.operator, '^(ForAnyValue:|ForAllValues:)?StringNot(Equals|Like)(IgnoreCase)?(IfExists)?$')
-      AND NOT EXISTS (SELECT 1 FROM conditioned AS o WHERE o.reader = c.reader AND o.policy_id = c.policy_id
-                      AND o.statement_index = c.statement_index AND lower(o.cond_key) <> 'aws:requestedregion')
+      AND NOT EXISTS (SELECT 1 FROM classified AS o WHERE o.reader = c.reader AND o.policy_id = c.policy_id
+                      AND o.statement_index = c.statement_index AND NOT o.is_region AND NOT o.is_exemption)
 ),
 restricting AS (
     SELECT reader, policy_id, policy_name,
@@ -77,8 +98,9 @@ restricting AS (
     FROM region_conditions
 ),
 attached AS (
-    SELECT m.org_id, r.policy_name, r.regions, t.target_id
+    SELECT m.org_id, r.policy_name, r.regions, t.target_id, e.by AS exemptions
     FROM restricting AS r
+    LEFT JOIN exempted AS e ON e.reader = r.reader AND e.policy_id = r.policy_id
     JOIN organizations_policy_targets AS t ON t.account_id = r.reader AND t.policy_id = r.policy_id
     JOIN membership AS m ON m.account_id = r.reader
 ),
@@ -114,6 +136,9 @@ verdict AS (
             FROM attached AS att WHERE att.org_id = o.org_id) AS allowed,
            (SELECT string_agg(DISTINCT att.policy_name, ', ' ORDER BY att.policy_name)
             FROM attached AS att WHERE att.org_id = o.org_id) AS policies,
+           (SELECT string_agg(DISTINCT att.policy_name || ' (' || att.exemptions || ')', '; '
+                              ORDER BY att.policy_name || ' (' || att.exemptions || ')')
+            FROM attached AS att WHERE att.org_id = o.org_id AND att.exemptions IS NOT NULL) AS exemptions,
            (SELECT string_agg(mb.member, ', ' ORDER BY mb.member)
             FROM members AS mb WHERE mb.org_id = o.org_id AND NOT mb.covered) AS uncovered,
            (SELECT string_agg(DISTINCT n.policy_name || ' (' || n.by || ')', '; ' ORDER BY n.policy_name || ' (' || n.by || ')')
@@ -142,7 +167,8 @@ SELECT
         WHEN v.uncovered IS NOT NULL THEN 'SCP ' || v.policies || ' (allowing ' || v.allowed
             || ') is not attached at the root or above these accounts: ' || v.uncovered || '.'
         ELSE 'SCP ' || v.policies || ' allows only ' || v.allowed
-            || ' for every member account (the management account is exempt from SCPs).'
+            || ' for every member account (the management account is exempt from SCPs)'
+            || coalesce('; principals or calls exempted by ' || v.exemptions, '') || '.'
     END AS reason
 FROM scopes AS sc
 CROSS JOIN sounding_snapshot AS s
