@@ -90,7 +90,7 @@ def test_interrupted_collection_leaves_no_snapshot(tmp_path: Path, monkeypatch: 
     def interrupted(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(collect_module, "_write_account", interrupted)
+    monkeypatch.setattr(collect_module.Collector, "_write_account", interrupted)
     with pytest.raises(KeyboardInterrupt):
         collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam"]), tmp_path / "snap",
                 partition="aws", caller=CALLER, regions=["us-east-1"])
