@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import botocore.loaders
 from botocore.config import Config
+from sounding.collector.values import parse_timestamp
 
 USER_AGENT = "sounding"
 
@@ -114,11 +115,32 @@ def client_config(max_attempts: int | None = None) -> Config:
     return retry_settings().config(max_attempts)
 
 
+def lenient_timestamp(value: Any) -> Any:
+    """A response timestamp as a UTC datetime, or, in no known form, the text as received.
+
+    botocore's own parser raises on a timestamp it cannot read, which loses the whole call, and
+    reads some odd text as a date relative to today. The forms AWS protocols use (ISO 8601, epoch
+    seconds, RFC 822) are parsed here; anything else reaches collector.values as text, which stores
+    NULL and records an InvalidValue gap for that table and scope only.
+    """
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        return value
+
+
+def use_lenient_timestamps(session: boto3.Session) -> None:
+    """Make every client of the session parse response timestamps with lenient_timestamp."""
+    factory = session._session.get_component("response_parser_factory")
+    factory.set_parser_defaults(timestamp_parser=lenient_timestamp)
+
+
 class AccountClients:
     """Thread-safe cache of boto3 clients for one account, one per (service, region)."""
 
     def __init__(self, session: boto3.Session, counter: CallCounter, config: Config | None = None) -> None:
         self.session = session
+        use_lenient_timestamps(session)
         self.counter = counter
         self.config = config or client_config()
         self._clients: dict[tuple[str, str], Any] = {}

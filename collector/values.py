@@ -161,7 +161,7 @@ def coerce(column: Column, value: Any) -> Any:
     if kind == FLOAT:
         return _float(value)
     if kind == TIMESTAMP:
-        return _timestamp(value)
+        return parse_timestamp(value)
     if kind == STRINGS:
         if isinstance(value, str):
             return [_string(value)]
@@ -249,7 +249,7 @@ def _float(value: Any) -> float | None:
     raise _refuse(FLOAT, value)
 
 
-def _timestamp(value: Any) -> datetime | None:
+def parse_timestamp(value: Any) -> datetime | None:
     """A UTC datetime from a datetime, epoch seconds, ISO 8601 or RFC 822 text (the forms AWS protocols use)."""
     if isinstance(value, datetime):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -277,7 +277,7 @@ def _timestamp(value: Any) -> datetime | None:
         raise ValueError(f"{_NOT_A}{TIMESTAMP}: outside the representable range") from None
 
 
-_EPOCH_TEXT = re.compile(r"-?\d+(\.\d+)?")
+_EPOCH_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 
 
 def _epoch(value: float | int | Decimal) -> datetime:
