@@ -110,9 +110,9 @@ def check_regions(wanted: list[str], partition: str | None) -> None:
 class ProgressPrinter:
     """Collection progress on stderr: one line redrawn in place on a terminal, plain lines when piped."""
 
-    def __init__(self, *, enabled: bool, every: float = PLAIN_EVERY) -> None:
+    def __init__(self, *, enabled: bool, every: float = PLAIN_EVERY, tty: bool | None = None) -> None:
         self.enabled = enabled
-        self.tty = enabled and click.get_text_stream("stderr").isatty()
+        self.tty = enabled and (click.get_text_stream("stderr").isatty() if tty is None else tty)
         self.every = 0.1 if self.tty else every
         self._said = time.monotonic()
         self._drawn = False
@@ -127,7 +127,7 @@ class ProgressPrinter:
                     f"{progress.calls_submitted} table calls (account x region x table), {progress.rows} rows, "
                     f"{progress.gaps} gaps")
             if self.tty:
-                click.echo(f"\r\x1b[K{line}", nl=False, err=True)
+                click.echo(f"\r\x1b[K{line}", nl=False, err=True, color=True)  # a control code, not colour
                 self._drawn = True
             else:
                 say(line)
@@ -146,5 +146,5 @@ class ProgressPrinter:
     def _clear(self) -> None:
         """Erase the redrawn line, if one is drawn."""
         if self._drawn:
-            click.echo("\r\x1b[K", nl=False, err=True)
+            click.echo("\r\x1b[K", nl=False, err=True, color=True)
             self._drawn = False
