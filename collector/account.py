@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import boto3
@@ -57,6 +58,9 @@ def whoami(session: boto3.Session, counter: CallCounter, region: str | None = No
     except (BotoCoreError, ClientError, KeyError, TypeError) as exc:
         code, _kind, message = classify(exc)
         raise CredentialsError(f"cannot identify the caller (sts:GetCallerIdentity {code}): {message}") from None
+    if not re.fullmatch(r"[0-9]{12}", account):
+        raise CredentialsError("cannot identify the caller: sts:GetCallerIdentity answered an account id that is "
+                               "not 12 digits")
     return Caller(arn=arn, account_id=account, partition=partition_from_arn(arn))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from sounding.collector.aws import AccountClients, CallCounter, RetrySettings, home_region, partition_of_region
 from sounding.collector.declarations import GLOBAL_REGION, TableSpec
-from sounding.collector.gaps import Gap
+from sounding.collector.gaps import Gap, classify
 from sounding.collector.pool import DaemonPool
 from sounding.collector.publish import check_out
 from sounding.collector.run import INVALID_VALUE, run_table
@@ -101,7 +101,12 @@ class _Task:
 
     account_id: str
     region: str
-    size: int
+    chain: tuple[TableSpec, ...]
+
+    @property
+    def size(self) -> int:
+        """How many table calls this chain counts for."""
+        return len(self.chain)
 
 
 class Collector:
@@ -166,7 +171,7 @@ class Collector:
         """Queue one chain of tables for an account in one scope."""
         assert state.clients is not None and self._pool is not None
         future = self._pool.submit(run_chain, chain, state.clients, state.target.account_id, region, call_region)
-        self._running[future] = _Task(state.target.account_id, region, len(chain))
+        self._running[future] = _Task(state.target.account_id, region, tuple(chain))
         state.pending += 1
         self._advance(calls_submitted=self.progress.calls_submitted + len(chain))
 
@@ -182,7 +187,10 @@ class Collector:
             task = self._running.pop(future)
             state = self.states[task.account_id]
             state.pending -= 1
-            rows, gaps = future.result()
+            try:
+                rows, gaps = future.result()
+            except Exception as exc:  # a failure outside the per-call handling: a gap per table, never an abort
+                rows, gaps = {}, chain_failed(task.chain, task.account_id, task.region, exc)
             for name, table_rows in rows.items():
                 state.rows[name].extend(table_rows)
             state.gaps.extend(gaps)
@@ -299,6 +307,12 @@ def run_chain(chain: Sequence[TableSpec], clients: AccountClients, account_id: s
         rows[spec.name] = result.rows
         gaps.extend(result.gaps)
     return rows, gaps
+
+
+def chain_failed(chain: Sequence[TableSpec], account_id: str, region: str, exc: BaseException) -> list[Gap]:
+    """One gap per table of a chain that failed as a whole."""
+    code, kind, message = classify(exc)
+    return [Gap(account_id, region, spec.name, spec.service, spec.operation, code, kind, message) for spec in chain]
 
 
 def call_failed(gaps: Sequence[Gap], table: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from sounding.collector.pool import DaemonPool
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 SESSION_NAME = "sounding"
 ALL_TABLES_GAP = "*"
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 Progress = Callable[[str], None]
 
@@ -36,6 +38,14 @@ class OrgAccount:
     name: str
     email: str
     state: str
+
+
+def is_account_id(value: object) -> bool:
+    """Whether a value is an AWS account id: exactly 12 digits (organizations Account.Id pattern ^\\d{12}$).
+
+    Account ids name snapshot files; anything else from an answer (a proxy's, a forged one) is never used.
+    """
+    return isinstance(value, str) and ACCOUNT_ID.fullmatch(value) is not None
 
 
 def role_arn(partition: str, account_id: str, role_name: str) -> str:
@@ -56,9 +66,12 @@ def list_accounts(session: boto3.Session, partition: str, counter: CallCounter,
         raise OrganizationError(f"cannot list the organization's accounts (organizations:ListAccounts {code}): "
                                 f"{message}; run --org with credentials of the management account or of a "
                                 "delegated administrator") from None
+    odd = [a for a in items if not isinstance(a, dict) or not is_account_id(a.get("Id"))]
+    if odd:
+        raise OrganizationError(f"organizations:ListAccounts listed {len(odd)} account(s) without a 12-digit id; "
+                                "nothing was collected")
     return sorted((OrgAccount(str(a["Id"]), str(a.get("Name") or ""), str(a.get("Email") or ""),
-                              str(a.get("State") or a.get("Status") or ""))
-                   for a in items if isinstance(a, dict) and isinstance(a.get("Id"), str)),
+                              str(a.get("State") or a.get("Status") or "")) for a in items),
                   key=lambda a: a.account_id)
 
 

@@ -61,7 +61,12 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
     """Collect one table in one scope; every failure becomes a gap, never an empty list."""
     result = TableResult()
     problems: Counter[ValueProblem] = Counter()
-    client = clients.get(spec.service, call_region)
+    try:
+        client = clients.get(spec.service, call_region)
+    except Exception as exc:  # a region name botocore refuses (InvalidRegionError), an unknown service
+        code, kind, message = classify(exc)
+        result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation, code, kind, message))
+        return result
     calls: list[tuple[dict[str, Any], dict[str, Any] | None]]
     if spec.fan_out is None:
         calls = [(bind_account(spec.params, account_id), None)]
