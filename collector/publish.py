@@ -42,6 +42,8 @@ def check_out(out: Path, replace: bool) -> Path:
     path = Path(os.path.abspath(out))
     if path == Path(path.anchor) or path == Path(os.getcwd()) or Path(os.getcwd()).is_relative_to(path):
         raise PublishError(f"{out}: is the current directory or one of its parents; name a new directory")
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        raise PublishError(f"{out}: its parent is not a directory")
     if not os.path.lexists(path):
         return path
     if path.is_symlink():

@@ -90,6 +90,8 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
     except (CredentialsError, SnapshotExistsError, PublishError) as exc:
         raise InputError("credentials" if isinstance(exc, CredentialsError) else out,
                          str(exc).removeprefix(f"{out}: ")) from None
+    except OSError as exc:  # the local disk: full, read-only, not a directory (the partial snapshot is removed)
+        raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
     finally:
         printer.close()
     say(f"wrote {summary.path}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "

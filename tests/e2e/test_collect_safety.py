@@ -237,3 +237,17 @@ def test_force_replaces_a_snapshot_and_two_runs_never_lose_one(moto_server, tmp_
     assert forced.returncode == 0, forced.stderr
     assert json.loads((out / "manifest.json").read_text())["collection"]["started_at"] != first
     assert [p.name for p in tmp_path.iterdir()] == ["snap"]
+
+
+@pytest.mark.parametrize(("out", "problem"), [
+    ("file/snap", "its parent is not a directory"),
+    ("/proc/sounding-snap", "cannot write the snapshot: "),
+], ids=["parent_is_a_file", "unwritable_place"])
+def test_an_out_that_cannot_be_written_is_one_line(moto_server, tmp_path: Path, out: str, problem: str) -> None:
+    (tmp_path / "file").write_text("x")
+    result = subprocess.run([*SOUNDING, "collect", "--out", out, "--services", "iam", "--regions", "us-east-1"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120, env=dict(os.environ))
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {out}: {problem}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
