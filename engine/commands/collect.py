@@ -94,7 +94,7 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
         raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
     finally:
         printer.close()
-    say(f"wrote {summary.path}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
+    say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
         f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
 
 
