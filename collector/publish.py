@@ -19,8 +19,11 @@ import errno
 import json
 import os
 import shutil
+import signal
 import stat
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,6 +76,27 @@ def is_snapshot(path: Path) -> bool:
 
 def publish(tmp: Path, out: Path, *, replace: bool) -> Path:
     """Rename the finished snapshot `tmp` to `out`; replace only a Sounding snapshot, and only with `replace`."""
+    with _signals_deferred():  # Ctrl-C or SIGTERM between the swap and its check must not split the step
+        return _publish(tmp, out, replace=replace)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM until the block ends (they are delivered then), where the system allows."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    except (AttributeError, OSError, ValueError):  # no pthread_sigmask (Windows)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _publish(tmp: Path, out: Path, *, replace: bool) -> Path:
+    """publish, with signals held."""
     if not os.path.lexists(out):
         try:
             _rename_noreplace(tmp, out)

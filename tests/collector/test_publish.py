@@ -142,3 +142,24 @@ def test_is_snapshot_needs_a_regular_manifest_with_the_marker(tmp_path: Path) ->
     linked.mkdir()
     os.symlink(tmp_path / "good" / "manifest.json", linked / "manifest.json")
     assert not is_snapshot(bad) and not is_snapshot(linked) and not is_snapshot(tmp_path / "missing")
+
+
+def test_a_signal_during_publish_waits_until_the_snapshot_is_in_place(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    seen: list[bool] = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: seen.append((tmp_path / "out").exists()))
+    real = publish_module._publish
+
+    def interrupted_publish(tmp: Path, out: Path, *, replace: bool) -> Path:
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert seen == []  # held while the step runs
+        return real(tmp, out, replace=replace)
+
+    monkeypatch.setattr(publish_module, "_publish", interrupted_publish)
+    try:
+        publish(snapshot(tmp_path / "tmp"), tmp_path / "out", replace=False)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert seen == [True]
