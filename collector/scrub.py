@@ -63,10 +63,18 @@ def scrub(text: str) -> str:
 
 
 def _redact_if_secret(match: re.Match[str]) -> str:
-    """A long base64 run is a secret unless it is plainly not (hex digests, words, ARN-like names)."""
+    """A long base64 run is a secret when it looks random: upper and lower case in like measure, and digits.
+
+    Random base64 is about as much upper as lower case; paths and CamelCase names
+    (`/srv/Snapshots/Production2026/manifest`, `GetAccountAuthorizationDetails`) are mostly lower case,
+    hex digests have one case only.
+    """
     value = match.group(0)
     if _HEX_OR_SIMPLE.fullmatch(value):
         return value
-    mixed = (any(c.isupper() for c in value) and any(c.islower() for c in value)
-             and any(c.isdigit() or c in "/+" for c in value))
-    return REDACTED if mixed else value
+    upper = sum(c.isupper() for c in value)
+    lower = sum(c.islower() for c in value)
+    other = len(value) - upper - lower
+    letters = upper + lower
+    looks_random = other > 0 and letters > 0 and 0.25 <= upper / letters <= 0.75
+    return REDACTED if looks_random else value

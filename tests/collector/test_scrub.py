@@ -60,6 +60,8 @@ def test_secrets_are_redacted(text: str, secrets: list[str]) -> None:
     "Could not connect to the endpoint URL: \"https://ec2.eu-west-1.amazonaws.com/\"",
     "The AWS Access Key Id you provided does not exist in our records.",
     "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "/srv/audit/Snapshots/Production/Accounts2026/manifest.json: checksum mismatch",
+    "GetAccountAuthorizationDetailsResponseMetadata2026 failed",
 ])
 def test_ordinary_messages_are_unchanged(text: str) -> None:
     assert scrub(text) == text
