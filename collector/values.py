@@ -80,26 +80,37 @@ class ValueProblem:
     reason: str
 
 
+class TypedRow(dict[str, Any]):
+    """A row as read (what fan-out and `_parent` paths see) that also carries its typed values for the writer."""
+
+    __slots__ = ("typed",)
+
+    def __init__(self, row: Mapping[str, Any], typed: dict[str, Any]) -> None:
+        super().__init__(row)
+        self.typed = typed
+
+
 def typed_item_row(spec: TableSpec, item: Any, account_id: str, region: str,
-                   context: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[ValueProblem]]:
+                   context: Mapping[str, Any] | None = None) -> tuple[TypedRow, list[ValueProblem]]:
     """item_to_row, but a value that cannot be read or typed becomes NULL and a ValueProblem, never an error."""
     try:
         row = item_to_row(spec, item, account_id, region, context)
     except Exception:  # a path that fails on this item's shape: read column by column below
         row = _row_by_column(spec, item, account_id, region, context)
-    problems = [ValueProblem(c.name, "could not be read from the item") for c in spec.columns
-                if row.get(c.name, _UNREADABLE) is _UNREADABLE]
+    problems = []
+    typed: dict[str, Any] = {}
     for column in spec.all_columns:
         value = row.get(column.name)
         if value is _UNREADABLE:
-            row[column.name] = None
+            row[column.name] = typed[column.name] = None
+            problems.append(ValueProblem(column.name, "could not be read from the item"))
             continue
         try:
-            coerce(column, value)
+            typed[column.name] = coerce(column, value)
         except Exception as exc:  # see coerce: ValueError for what cannot be typed; anything else alike
-            row[column.name] = None
+            row[column.name] = typed[column.name] = None
             problems.append(ValueProblem(column.name, _reason(exc, column)))
-    return row, problems
+    return TypedRow(row, typed), problems
 
 
 _UNREADABLE = object()
@@ -294,6 +305,10 @@ def to_arrow_columns(spec: TableSpec, rows: Sequence[Mapping[str, Any]]) -> list
     for column in spec.all_columns:
         values = []
         for row in rows:
+            typed = getattr(row, "typed", None)  # a TypedRow was coerced when it was read
+            if typed is not None:
+                values.append(typed[column.name])
+                continue
             try:
                 values.append(coerce(column, row.get(column.name)))
             except Exception as exc:  # any failure names the table and column
