@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -181,8 +181,11 @@ class Collector:
             self._submit(state, chain, GLOBAL_REGION, self.home)
 
     def _take_finished_calls(self) -> None:
-        """Wait for at least one chain to finish and fold every finished one into its account."""
-        done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
+        """Wait for a chain to finish and fold it, and any others already finished, into their accounts."""
+        assert self._pool is not None
+        done = [self._pool.next_finished()]
+        while not self._pool.finished.empty():
+            done.append(self._pool.finished.get())
         for future in done:
             task = self._running.pop(future)
             state = self.states[task.account_id]

@@ -23,6 +23,7 @@ class DaemonPool:
     """Runs callables on up to `max_workers` daemon threads, each call's outcome in a Future."""
 
     def __init__(self, max_workers: int, name: str = "collect") -> None:
+        self.finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()  # each future once it is done
         self._max_workers = max_workers
         self._name = name
         self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]] | None] = (
@@ -90,3 +91,12 @@ class DaemonPool:
                 future.set_exception(exc)
             else:
                 future.set_result(result)
+            self.finished.put(future)
+
+    def next_finished(self, poll: float = 0.5) -> Future[Any]:
+        """The next call to finish, in O(1) however many are queued (interruptible: it polls)."""
+        while True:
+            try:
+                return self.finished.get(timeout=poll)
+            except queue.Empty:
+                continue

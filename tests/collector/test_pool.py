@@ -57,3 +57,13 @@ def test_a_hanging_call_does_not_keep_the_process_alive() -> None:
     started = time.monotonic()
     subprocess.run([sys.executable, "-c", program], check=True, timeout=60)
     assert time.monotonic() - started < 10
+
+
+def test_finished_calls_arrive_in_completion_order() -> None:
+    gate = threading.Event()
+    with DaemonPool(2) as pool:
+        slow = pool.submit(gate.wait, 5)
+        fast = pool.submit(lambda: "fast")
+        assert pool.next_finished(poll=0.01) is fast
+        gate.set()
+        assert pool.next_finished(poll=0.01) is slow
