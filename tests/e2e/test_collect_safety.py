@@ -251,3 +251,34 @@ def test_an_out_that_cannot_be_written_is_one_line(moto_server, tmp_path: Path, 
     [line] = result.stderr.splitlines()
     assert line.startswith(f"error: {out}: {problem}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_sigterm_while_assume_role_hangs_ends_collect_org_within_seconds(moto_server, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.scenarios.fault_proxy import HANG as PROXY_HANG
+
+    organizations = boto3.client("organizations", region_name="us-east-1")
+    organizations.create_organization(FeatureSet="ALL")
+    for name in ("prod", "dev"):
+        organizations.create_account(AccountName=name, Email=f"{name}@example.com")
+    proxy = FaultProxy(moto_server.url, [Fault(PROXY_HANG, service="sts", operation="AssumeRole", seconds=120)],
+                       lifetime=300)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    try:
+        child = subprocess.Popen([*SOUNDING, "collect", "--org", "--out", str(tmp_path / "snap"), "--services",
+                                  "iam", "--regions", "us-east-1"], env=dict(os.environ),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while proxy.applied(PROXY_HANG) < 1 and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        assert child.poll() is None, child.communicate()
+        started = time.monotonic()
+        child.send_signal(signal.SIGTERM)
+        _, stderr = child.communicate(timeout=60)
+        assert time.monotonic() - started < 5, "collect --org waited for a hanging AssumeRole"
+        assert child.returncode == 130, stderr
+        assert "Traceback" not in stderr
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        proxy.stop()
