@@ -282,3 +282,35 @@ def test_sigterm_while_assume_role_hangs_ends_collect_org_within_seconds(moto_se
         assert list(tmp_path.iterdir()) == []
     finally:
         proxy.stop()
+
+
+@pytest.mark.parametrize(("environ", "profile_attempts", "attempts"), [
+    ({"AWS_MAX_ATTEMPTS": "2"}, None, 2),
+    ({}, "4", 4),
+    ({"AWS_MAX_ATTEMPTS": "2"}, "4", 2),
+    ({"AWS_MAX_ATTEMPTS": "2", "SOUNDING_MAX_ATTEMPTS": "1"}, "4", 1),
+], ids=["aws_max_attempts", "profile", "environment_over_profile", "sounding_over_everything"])
+def test_attempts_follow_botocore_conventions_end_to_end(moto_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         environ: dict[str, str], profile_attempts: str | None,
+                                                         attempts: int) -> None:
+    from tests.scenarios.fault_proxy import RESET
+
+    proxy = FaultProxy(moto_server.url, [Fault(RESET, service="iam", operation="ListSAMLProviders")], lifetime=300)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    monkeypatch.delenv("SOUNDING_MAX_ATTEMPTS")
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    args = []
+    if profile_attempts:
+        config = tmp_path / "config"
+        config.write_text(f"[profile audit]\nregion = us-east-1\nmax_attempts = {profile_attempts}\n"
+                          "aws_access_key_id = testing\naws_secret_access_key = testing\n")
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+        args = ["--profile", "audit"]
+    try:
+        result = sounding("collect", "--out", str(tmp_path / "snap"), "--services", "iam", "--regions", "us-east-1",
+                          "-q", *args)
+    finally:
+        proxy.stop()
+    assert result.returncode == 0, result.stderr
+    assert proxy.applied(RESET) == attempts
