@@ -82,17 +82,30 @@ def publish(tmp: Path, out: Path, *, replace: bool) -> Path:
 
 @contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block ends (they are delivered then), where the system allows."""
-    signals = {signal.SIGINT, signal.SIGTERM}
+    """Hold SIGINT and SIGTERM until the block ends, then act on the first one as its handler would.
+
+    Masking the signal would not do: in a process with worker threads the kernel hands it to one
+    of them and Python still runs the handler in the main thread at once. Handlers can only be
+    changed in the main thread; elsewhere the block runs unguarded.
+    """
+    received: list[int] = []
     try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    except (AttributeError, OSError, ValueError):  # no pthread_sigmask (Windows)
+        previous = {number: signal.signal(number, lambda n, _frame: received.append(n))
+                    for number in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            handler = previous[received[0]]
+            if callable(handler):
+                handler(received[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(received[0])
 
 
 def _publish(tmp: Path, out: Path, *, replace: bool) -> Path:
