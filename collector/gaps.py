@@ -14,6 +14,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
     UnknownEndpointError,
 )
+from sounding.collector.scrub import scrub
 
 ACCESS_DENIED = "access_denied"
 NOT_ENABLED = "not_enabled"
@@ -65,7 +66,13 @@ class Gap:
 
 
 def classify(exc: BaseException) -> tuple[str, str, str]:
-    """Return (error_code, error_kind, message) for any exception a boto3 call can raise."""
+    """Return (error_code, error_kind, message) for any exception a boto3 call can raise; secrets scrubbed."""
+    code, kind, message = _classify(exc)
+    return _one_line(code)[:200], kind, _one_line(message)
+
+
+def _classify(exc: BaseException) -> tuple[str, str, str]:
+    """(error_code, error_kind, raw message) of an exception."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "Unknown")
@@ -111,6 +118,6 @@ def _kind_for_code(code: str, status: int | None) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Collapse a message to one line of bounded length."""
-    flat = " ".join(text.split())
+    """Collapse a message to one line of bounded length, with every secret scrubbed first."""
+    flat = " ".join(scrub(text).split())
     return flat if len(flat) <= 500 else flat[:497] + "..."

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sounding.collector.declarations import TableSpec
 from sounding.collector.gaps import Gap
+from sounding.collector.publish import publish
 from sounding.collector.values import to_arrow_columns
 
 FORMAT_NAME = "sounding-snapshot"
@@ -118,13 +119,7 @@ class SnapshotWriter:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(manifest_path, 0o600)
-        if self.out.exists():
-            doomed = self.out.with_name(f".{self.out.name}.replaced-{os.getpid()}")
-            os.rename(self.out, doomed)
-            os.rename(self.tmp, self.out)
-            shutil.rmtree(doomed, ignore_errors=True)
-        else:
-            os.rename(self.tmp, self.out)
+        publish(self.tmp, self.out, replace=self.replace)  # never replaces what is not a snapshot
         self._done = True
         return self.out
 
