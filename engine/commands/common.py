@@ -222,7 +222,7 @@ rule_filter_options = stack(
 )
 status_option = click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
                              help="Only report findings with these statuses (repeatable).")
-quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress and no warnings on stderr.")
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (warnings and errors still).")
 verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print one progress line per step on stderr.")
 wide_option = click.option("--wide", is_flag=True, help="Show table cells in full instead of cut at 80 characters.")
 
