@@ -10,10 +10,24 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import click
-from sounding.engine.commands.common import (EXIT_ERRORS, EXIT_FINDINGS, Progress, colour_wanted, format_option,
-                                             handles_errors, output_option, quiet_option, rule_dir_options,
-                                             rule_filter_options, rule_id_option, say, status_option, timeout_option,
-                                             verbose_option, wide_option)
+from sounding.engine.commands.common import (
+    EXIT_ERRORS,
+    EXIT_FINDINGS,
+    Progress,
+    colour_wanted,
+    format_option,
+    handles_errors,
+    output_option,
+    quiet_option,
+    rule_dir_options,
+    rule_filter_options,
+    rule_id_option,
+    say,
+    status_option,
+    timeout_option,
+    verbose_option,
+    wide_option,
+)
 from sounding.engine.findings import STATUS_ORDER
 from sounding.engine.report import FORMATS
 from sounding.engine.rules import SEVERITIES

@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sounding.engine.commands.common import (colour_wanted, format_option, handles_errors, output_option, quiet_option,
-                                             say, timeout_option, wide_option)
-from sounding.engine.report.rows import ROW_FORMATS, write_rows
+from sounding.engine.commands.common import (
+    colour_wanted,
+    format_option,
+    handles_errors,
+    output_option,
+    quiet_option,
+    say,
+    timeout_option,
+    wide_option,
+)
 from sounding.engine.errors import InputError
+from sounding.engine.report.rows import ROW_FORMATS, write_rows
 
 
 @click.command()

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from sounding.engine.diff.lines import FIELDS, lines
 from sounding.engine.diff.model import Diff
+from sounding.engine.report.text import markdown_data
 from sounding.engine.report.text import table as text_table
 
 SECTION_TITLES = {"coverage": "Coverage", "resources": "Resource drift", "findings": "Finding drift"}
@@ -84,8 +85,8 @@ def render_markdown(diff: Diff) -> str:
 
 
 def _md(text: str) -> str:
-    """A markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """A markdown table cell holding data: backticks, pipes and angle brackets escaped."""
+    return markdown_data(text)
 
 
 FORMATS: dict[str, Callable[[Diff], str]] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import TextIO
 
-from sounding.engine.report.rows import write_csv
 from sounding.engine.evaluate import Evaluation
+from sounding.engine.report.rows import write_csv
 
 FIELDS = ("rule_id", "title", "severity", "section", "status", "account_id", "region", "resource_id",
           "reason", "waived", "waiver_reason")

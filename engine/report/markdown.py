@@ -8,7 +8,7 @@ from typing import TextIO
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
 from sounding.engine.report.summary import snapshot_facts, summarize
-from sounding.engine.report.text import markdown_cell, markdown_code
+from sounding.engine.report.text import markdown_code, markdown_data
 from sounding.engine.rules import SEVERITIES, STATUSES
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment
@@ -18,8 +18,8 @@ _TRUNCATED = "\n_…and {hidden} more finding(s) not shown: the report was cut t
 
 
 def cell(text: object) -> str:
-    """Text that stays data in a Markdown table cell (see report.text.markdown_cell)."""
-    return markdown_cell(text)
+    """Text that stays data in a Markdown table cell (see report.text.markdown_data)."""
+    return markdown_data(text)
 
 
 def code(text: object) -> str:

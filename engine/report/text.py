@@ -66,9 +66,14 @@ def _cut(text: str, width: int | None) -> str:
     return text if width is None or len(text) <= width else text[: width - 1] + "…"
 
 
-def markdown_cell(text: object) -> str:
-    """Text that stays data inside a Markdown table cell: one line; backslashes, backticks, pipes and angle
-    brackets escaped, so no cell can close the table, open code or inject HTML."""
+def markdown_cell(text: str) -> str:
+    """Our own documentation text in a Markdown table cell: one line, pipes escaped, its `code` kept."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def markdown_data(text: object) -> str:
+    """Data (anything AWS or a snapshot supplied) inside a Markdown table cell: one line; backslashes,
+    backticks, pipes and angle brackets escaped, so no cell can close the table, open code or inject HTML."""
     flat = " ".join(str(text).split())
     return (flat.replace("\\", "\\\\").replace("`", "\\`").replace("|", "\\|")
             .replace("<", "&lt;").replace(">", "&gt;"))

@@ -75,7 +75,8 @@ def test_filters_by_status_section_and_severity(small_snapshot: Path) -> None:
                                       "--severity", "medium", "--section", "1", "-q", "--fail-on", "none"])
     lines = result.stdout.splitlines()
     assert lines[0].startswith("rule_id,title,severity,section,status")
-    assert {line.split(",")[0] for line in lines[1:]} == {'"iam_password_policy_exists"', '"iam_password_policy_strong"'}
+    assert {line.split(",")[0] for line in lines[1:]} == {'"iam_password_policy_exists"',
+                                                          '"iam_password_policy_strong"'}
 
 
 def test_output_file_is_written_whole(small_snapshot: Path, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_writes_incrementally_from_an_iterable(evaluation: Evaluation) -> None:
         def __init__(self, items: list) -> None:
             self.items = items
 
-        def __iter__(self):  # noqa: ANN204
+        def __iter__(self):
             return iter(self.items)
 
     out = io.StringIO()
