@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-from sounding.engine.commands.common import handles_errors, say, sigterm_as_interrupt, split_values
+from sounding.engine.commands.common import handles_errors, quiet_option, say, sigterm_as_interrupt, split_values
 from sounding.engine.errors import InputError
 
 
@@ -29,7 +29,7 @@ from sounding.engine.errors import InputError
 @click.option("--external-id", default=None, help="With --org: the external id the member roles require.")
 @click.option("--accounts", "accounts", multiple=True,
               help="With --org: only these account ids (comma-separated or repeated).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr; only the summary line.")
+@quiet_option
 @handles_errors
 def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], services: tuple[str, ...],
             max_workers: int, force: bool, org: bool, role_name: str | None, external_id: str | None,
