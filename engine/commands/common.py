@@ -144,9 +144,10 @@ def _isatty(stream: TextIO) -> bool:
 def _terminal_width() -> int:
     """Columns of the terminal (80 when unknown)."""
     try:
-        return os.get_terminal_size(sys.stderr.fileno()).columns
+        columns = os.get_terminal_size(sys.stderr.fileno()).columns
     except (OSError, ValueError):
         return 80
+    return columns if columns > 0 else 80
 
 
 # ---- Shell completion --------------------------------------------------------------------------------------

@@ -72,9 +72,10 @@ def markdown_cell(text: str) -> str:
 
 
 def markdown_data(text: object) -> str:
-    """Data (anything AWS or a snapshot supplied) inside a Markdown table cell: one line; backslashes,
-    backticks, pipes and angle brackets escaped, so no cell can close the table, open code or inject HTML."""
-    flat = " ".join(str(text).split())
+    """Data (anything AWS or a snapshot supplied) in a Markdown table cell: one line, control and bidi
+    characters as escapes (as on a terminal), then backslashes, backticks, pipes and angle brackets escaped,
+    so no cell can close the table, open code or inject HTML."""
+    flat = terminal_safe(str(text))
     return (flat.replace("\\", "\\\\").replace("`", "\\`").replace("|", "\\|")
             .replace("<", "&lt;").replace(">", "&gt;"))
 
@@ -82,7 +83,7 @@ def markdown_data(text: object) -> str:
 def markdown_code(text: object) -> str:
     """Inline code for an identifier: fenced with one backtick more than the longest run inside it, pipes
     escaped (GitHub splits table cells on a pipe even inside code)."""
-    flat = " ".join(str(text).split()).replace("|", "\\|")
+    flat = terminal_safe(str(text)).replace("|", "\\|")
     longest = run = 0
     for char in flat:
         run = run + 1 if char == "`" else 0
