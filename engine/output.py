@@ -29,14 +29,14 @@ def open_output(path: Path | None) -> Iterator[TextIO]:
             yield sys.stdout
             sys.stdout.flush()
         return
-    target = Path(os.path.realpath(path))  # write through a symlink, keep the link
-    existing = _stat(target)
+    existing = _stat(path)  # what the path leads to, through any symlink (/dev/stderr -> /proc/self/fd/2 -> ...)
     if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise InputError(path, "is a directory")
     if existing is not None and not stat.S_ISREG(existing.st_mode):
-        with _reported(path), open(target, "w", encoding="utf-8", newline="") as stream:
+        with _reported(path), open(path, "w", encoding="utf-8", newline="") as stream:
             yield stream
         return
+    target = Path(os.path.realpath(path))  # a regular file (or none yet): replace the file, keep any symlink
     if not target.parent.is_dir():
         raise InputError(path, "the directory to write into does not exist")
     with _reported(path):

@@ -228,10 +228,10 @@ verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print one p
 wide_option = click.option("--wide", is_flag=True, help="Show table cells in full instead of cut at 80 characters.")
 
 
-def timeout_option(subject: str = "A rule") -> Decorator:
+def timeout_option(help_text: str) -> Decorator:
     """--timeout SECONDS: how long one rule or query may run."""
     return click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
-                        metavar="SECONDS", help=f"{subject} running longer is stopped.")
+                        metavar="SECONDS", help=help_text)
 
 
 def format_option(choices: tuple[str, ...], default: str = "table") -> Decorator:

@@ -45,7 +45,7 @@ ReportWriter = Callable[[Any, TextIO], None]
               help="Exit 1 when a FAIL at or above this severity exists ('none': never).")
 @click.option("--allow-errors", is_flag=True,
               help="ERROR findings (rules that could not be evaluated) do not change the exit status.")
-@timeout_option("A rule")
+@timeout_option("Seconds a rule may run before it is stopped and reported as ERROR.")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Waivers TOML file [default: ./sounding-waivers.toml when present].")
 @format_option(tuple(FORMATS))

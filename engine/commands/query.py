@@ -23,7 +23,7 @@ from sounding.engine.report.rows import ROW_FORMATS, write_rows
 @click.argument("snapshot", type=click.Path(path_type=Path))
 @click.argument("sql")
 @click.option("--limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows to show at most.")
-@timeout_option("The query")
+@timeout_option("Seconds the query may run before it is stopped (exit 2).")
 @format_option(ROW_FORMATS)
 @output_option
 @wide_option

@@ -169,3 +169,20 @@ def test_no_color_and_pipes_get_plain_text(snapshot: Path, rules: Path) -> None:
                               "--rules", str(rules), "--fail-on", "none", "--verbose", "--format", "json"],
                              capture_output=True, text=True, timeout=120)
     assert verbose.stderr == "[1/2] hostile_names\n[2/2] per_region\n"
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("sounding evaluate snap --rule root_m", ["root_mfa_enabled"]),
+    ("sounding rules show iam_password_policy_e", ["iam_password_policy_exists"]),
+    ("sounding tables iam_account_s", ["iam_account_summary"]),
+    ("sounding diff a b --table iam_account_s", ["iam_account_summary"]),
+    ("sounding rules list --section 1", ["1", "10", "11", "12", "13", "14"]),
+])
+def test_shell_completion_offers_rule_ids_sections_and_tables(words: str, expected: list[str]) -> None:
+    """click's bash completion protocol, as the documented `eval "$(_SOUNDING_COMPLETE=bash_source sounding)"`
+    uses it: one `type,value` line per candidate."""
+    env = dict(os.environ) | {"_SOUNDING_COMPLETE": "bash_complete", "COMP_WORDS": words,
+                              "COMP_CWORD": str(len(words.split()) - 1)}
+    result = subprocess.run([sys.executable, "-c", "from sounding.engine.cli import main; main()"],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.stdout.split() == [f"plain,{value}" for value in expected], result.stderr
