@@ -129,9 +129,10 @@ def test_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin:
 
     chosen = _rules_at(paths, rule_dirs, no_builtin)
     if rule_ids:
+        unmatched = [p for p in rule_ids if not any(fnmatchcase(r.id, p) for r in chosen)]
+        if unmatched:
+            raise InputError("--rule", f"no rule matches {', '.join(unmatched)}")
         chosen = [r for r in chosen if any(fnmatchcase(r.id, pattern) for pattern in rule_ids)]
-        if not chosen:
-            raise InputError("--rule", f"no rule matches {', '.join(rule_ids)}")
     passed = failed = 0
     for rule in chosen:
         path = case_path(rule.path)

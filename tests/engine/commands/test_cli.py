@@ -109,3 +109,10 @@ def test_verify_ok(small_snapshot: Path) -> None:
 def test_unknown_rule_filter_is_a_usage_error(small_snapshot: Path) -> None:
     result = CliRunner().invoke(cli, ["evaluate", str(small_snapshot), "--rule", "nope_*"])
     assert (result.exit_code, result.stderr) == (2, "error: --rule: no rule matches nope_*\n")
+
+
+def test_every_rule_pattern_must_match(small_snapshot: Path) -> None:
+    """A typo beside a correct id is an error naming the typo, not a run that quietly checks less."""
+    result = CliRunner().invoke(cli, ["evaluate", str(small_snapshot), "-q", "--rule", "iam_password_policy_*",
+                                      "--rule", "root_mfa_enabld"])
+    assert (result.exit_code, result.stderr) == (2, "error: --rule: no rule matches root_mfa_enabld\n")
