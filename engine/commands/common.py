@@ -46,6 +46,7 @@ class SoundingGroup(click.Group):
         """Run the command; in standalone mode a click error is `error: <message>` and its exit code."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        sigterm_as_interrupt()
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.ClickException as exc:
