@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sounding.engine.output import write_output
+from sounding.engine.errors import InputError
+from sounding.engine.output import write_output, write_with
 
 CLI = [sys.executable, "-m", "sounding.engine.cli"]
 EVALUATE = ["evaluate", "--format", "json", "--fail-on", "none", "--allow-errors", "-q"]
@@ -184,3 +185,26 @@ def test_unreadable_snapshot_file_is_one_line(small_snapshot: Path, world_readab
     assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith(f"error: {manifest}:") and "Permission denied" in result.stderr
     assert leftovers(out_dir) == []
+
+
+def test_an_interrupted_write_leaves_the_previous_file_and_no_temporary(tmp_path: Path) -> None:
+    """Ctrl-C or SIGTERM halfway through a report: the old report stays, nothing half-written appears."""
+    target = tmp_path / "report.txt"
+    target.write_text("previous")
+
+    def half(stream: object) -> None:
+        stream.write("partial")  # type: ignore[attr-defined]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_with(half, target)
+    assert leftovers(tmp_path) == ["report.txt"] and target.read_text() == "previous"
+
+
+@pytest.mark.parametrize(("name", "problem"), [
+    ("adir", "is a directory"), ("missing/report.txt", "the directory to write into does not exist")])
+def test_a_path_that_cannot_be_a_report_is_an_input_error(tmp_path: Path, name: str, problem: str) -> None:
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InputError) as raised:
+        write_output("x", tmp_path / name)
+    assert str(raised.value) == f"{tmp_path / name}: {problem}"
