@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from sounding.engine.commands.common import (
+    EXIT_ERRORS,
     EXIT_FINDINGS,
     Progress,
     complete_table_names,
@@ -16,6 +17,7 @@ from sounding.engine.commands.common import (
     quiet_option,
     rule_dir_options,
     rule_id_option,
+    say,
     verbose_option,
 )
 from sounding.engine.rules import SEVERITIES
@@ -34,6 +36,9 @@ DIFF_FORMATS = ("table", "json", "csv", "markdown")
 @rule_id_option
 @click.option("--fail-on-new", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a new FAIL at or above this severity appears (a CI regression gate).")
+@click.option("--allow-errors", is_flag=True,
+              help="With --fail-on-new: findings that became ERROR (not evaluated in NEW) do not change the exit "
+                   "status.")
 @click.option("--include-volatile", is_flag=True,
               help="Also compare columns that change without a configuration change (report times, last use).")
 @format_option(DIFF_FORMATS)
@@ -42,7 +47,8 @@ DIFF_FORMATS = ("table", "json", "csv", "markdown")
 @verbose_option
 @handles_errors
 def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_dirs: tuple[Path, ...],
-         no_builtin: bool, rule_ids: tuple[str, ...], fail_on_new: str | None, include_volatile: bool,
+         no_builtin: bool, rule_ids: tuple[str, ...], fail_on_new: str | None, allow_errors: bool,
+         include_volatile: bool,
          output_format: str, output: Path | None, quiet: bool, verbose: bool) -> None:
     """Report what changed from snapshot OLD to snapshot NEW.
 
@@ -52,14 +58,15 @@ def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_d
     Tables, accounts, regions and collection gaps only one snapshot covers are
     reported as coverage, not as added or removed rows.
 
-    Exit status: 0 done, 1 a new FAIL at or above --fail-on-new, 2 bad input, 130 interrupted.
+    Exit status: 0 done; 1 a new FAIL at or above --fail-on-new; 3 no such FAIL, but a finding at or
+    above it became ERROR (unless --allow-errors); 2 bad input; 130 interrupted.
 
     \b
     Example:
       sounding diff snapshots/monday snapshots/tuesday --format markdown --fail-on-new high
     """
     from sounding.engine.diff import diff_snapshots
-    from sounding.engine.diff.model import NEW_FAILURE
+    from sounding.engine.diff.model import NEW_FAILURE, STATUS_CHANGED
     from sounding.engine.diff.render import FORMATS
     from sounding.engine.errors import InputError
     from sounding.engine.output import write_output
@@ -84,3 +91,10 @@ def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_d
         threshold = severity_rank(fail_on_new)
         if any(severity_rank(f.severity) >= threshold for f in result.findings.changes[NEW_FAILURE]):
             sys.exit(EXIT_FINDINGS)
+        # A check that newly cannot be evaluated may hide a new failure: ERROR is never green.
+        errors = [f for f in result.findings.changes[STATUS_CHANGED]
+                  if f.new_status == "ERROR" and severity_rank(f.severity) >= threshold]
+        if errors and not allow_errors:
+            say(f"error: {len(errors)} finding(s) newly ERROR: those checks were not evaluated in NEW "
+                f"(exit {EXIT_ERRORS}; --allow-errors to accept)")
+            sys.exit(EXIT_ERRORS)
