@@ -50,6 +50,9 @@ class SoundingGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.exceptions.ClickException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `sounding` alone: the help, as click shows it
+                exc.show()
+                sys.exit(exc.exit_code)
             command = f" (see `{exc.ctx.command_path} --help`)" if getattr(exc, "ctx", None) else ""
             click.echo(f"error: {printable(exc.format_message())}{command}", err=True)
             sys.exit(exc.exit_code)

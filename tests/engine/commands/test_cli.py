@@ -116,3 +116,11 @@ def test_every_rule_pattern_must_match(small_snapshot: Path) -> None:
     result = CliRunner().invoke(cli, ["evaluate", str(small_snapshot), "-q", "--rule", "iam_password_policy_*",
                                       "--rule", "root_mfa_enabld"])
     assert (result.exit_code, result.stderr) == (2, "error: --rule: no rule matches root_mfa_enabld\n")
+
+
+@pytest.mark.parametrize("args", [[], ["rules"]])
+def test_a_group_alone_shows_its_help(args: list[str]) -> None:
+    """`sounding` or `sounding rules` alone print the help as click does, not an error line."""
+    result = CliRunner().invoke(cli, args)
+    assert result.output.startswith("Usage: ") and "Commands:" in result.output
+    assert "error:" not in result.output
