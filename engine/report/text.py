@@ -37,6 +37,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width
 
     With `colour`, the Status and Severity columns are coloured after padding, so widths stay the same.
     """
+    headers = [terminal_safe(str(h)) for h in headers]  # a query's column names are data too
     cells = [[_cut(terminal_safe(str(c)), max_width) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:

@@ -61,7 +61,10 @@ def test_control_characters_in_data_are_escaped_in_tables(snapshot: Path, rules:
     """evaluate and query tables show the characters as escapes; no raw ESC, BEL, C1 or bidi control."""
     table = evaluate(snapshot, rules, "--wide").stdout
     queried = CliRunner().invoke(cli, ["query", str(snapshot), "SELECT user_name FROM iam_users"]).stdout
-    for text in (table, queried):
+    named = CliRunner().invoke(cli, ["query", str(snapshot), "SELECT user_name AS name FROM iam_users "
+                                     "UNION ALL SELECT max(user_name) FROM iam_users"]).stdout
+    header = CliRunner().invoke(cli, ["query", str(snapshot), f"SELECT 1 AS \"{HOSTILE}\""]).stdout
+    for text in (table, queried, named, header):
         assert HOSTILE_SHOWN in text
         assert not any(c in text for c in "\x1b\x07\x9b\u202e\u2066\u2069")
 
