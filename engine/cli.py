@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from sounding.engine.commands.collect import collect
-from sounding.engine.commands.common import version
+from sounding.engine.commands.common import SoundingGroup, version
 from sounding.engine.commands.diff import diff
 from sounding.engine.commands.evaluate import evaluate
 from sounding.engine.commands.export import export
@@ -15,7 +15,7 @@ from sounding.engine.commands.trend import trend
 from sounding.engine.commands.verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=SoundingGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(version(), "--version", prog_name="sounding")
 def cli() -> None:
     """Audit the security posture of an AWS organization as code.
@@ -27,7 +27,6 @@ def cli() -> None:
     Example:
       sounding evaluate snapshots/example
     """
-
 
 
 # Every command, in the order `sounding --help` lists them. Add a command: one import, one line here.

@@ -24,9 +24,11 @@ def select_rules(extra: Sequence[Path], *, no_builtin: bool = False, ids: Sequen
     """Load the rules and keep those matching every filter given."""
     rules = load_rules(rule_directories(extra, no_builtin=no_builtin))
     if ids:
+        # Every pattern must match: a typo beside a correct id would otherwise quietly check less.
+        unmatched = [p for p in ids if not any(fnmatchcase(r.id, p) for r in rules)]
+        if unmatched:
+            raise InputError("--rule", f"no rule matches {', '.join(unmatched)}")
         rules = [r for r in rules if any(fnmatchcase(r.id, pattern) for pattern in ids)]
-        if not rules:
-            raise InputError("--rule", f"no rule matches {', '.join(ids)}")
     if sections:
         rules = [r for r in rules if r.section in set(sections)]
     if severities:

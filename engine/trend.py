@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import Counter
@@ -14,6 +13,7 @@ from typing import Any
 from sounding.collector.write import MANIFEST
 from sounding.engine.errors import InputError
 from sounding.engine.evaluate import evaluate
+from sounding.engine.report.rows import write_csv
 from sounding.engine.report.text import table
 from sounding.engine.rules import Rule
 from sounding.engine.snapshot import Snapshot, open_snapshot
@@ -91,12 +91,11 @@ def render_csv(trend: Trend) -> str:
     """One line per series and snapshot."""
     group = GROUPINGS[trend.by]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["rule_id", *([group] if group else []), "snapshot", "collected_at", *COUNTED])
-    for (rule_id, value), counts in sorted(trend.series.items()):
-        for facts, count in zip(trend.snapshots, counts, strict=True):
-            writer.writerow([rule_id, *([value] if group else []), facts["snapshot"], facts["collected_at"],
-                             *(count[s] for s in COUNTED)])
+    rows = ([rule_id, *([value] if group else []), facts["snapshot"], facts["collected_at"],
+             *(count[s] for s in COUNTED)]
+            for (rule_id, value), counts in sorted(trend.series.items())
+            for facts, count in zip(trend.snapshots, counts, strict=True))
+    write_csv(["rule_id", *([group] if group else []), "snapshot", "collected_at", *COUNTED], rows, out)
     return out.getvalue()
 
 

@@ -6,7 +6,7 @@ import re
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,9 @@ MATCH_KEYS = ("rule", "account", "region", "resource")
 REQUIRED_KEYS = ("rule", "reason", "owner", "expires")
 KNOWN_KEYS = frozenset((*MATCH_KEYS, "reason", "owner", "expires"))
 _ENTRY = re.compile(r"^\s*\[\[\s*waiver\s*\]\]")
+# A waiver of every rule that lasts longer than this after the collection is, in practice, one that never
+# expires: it is warned about on every run.
+LONG_LIVED = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,11 @@ class Waiver:
         return (fnmatchcase(finding.rule_id, self.rule) and fnmatchcase(finding.account_id, self.account)
                 and fnmatchcase(finding.region, self.region) and fnmatchcase(finding.resource_id, self.resource))
 
+    @property
+    def every_rule(self) -> bool:
+        """Whether the rule pattern matches every rule id (`*`, `**`, ...)."""
+        return set(self.rule) == {"*"}
+
     def expired_at(self, moment: datetime) -> bool:
         """Expired when the snapshot was collected after the expiry date (the date itself still counts)."""
         return moment.date() > self.expires
@@ -53,6 +61,8 @@ class WaiverOutcome:
     waiver: Waiver
     status: str
     matches: int
+    # An active waiver of every rule whose expiry is more than LONG_LIVED after the collection.
+    unbounded: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The outcome as the JSON report writes it."""
@@ -69,6 +79,10 @@ class WaiverOutcome:
                     f"and no longer applies ({self.matches} finding(s) affected)")
         if self.status == "stale":
             return f"warning: {where}: waiver for {self.waiver.rule} matches no finding (stale); remove it"
+        if self.unbounded:
+            return (f"warning: {where}: waiver for {self.waiver.rule} waives every rule until "
+                    f"{self.waiver.expires.isoformat()} (more than {LONG_LIVED.days} days after the collection): "
+                    "narrow its rule or bring its expiry closer")
         return None
 
 
@@ -144,7 +158,8 @@ def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver],
             if not finding.waived:
                 finding.waived = True
                 finding.waiver_reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
-        outcomes.append(WaiverOutcome(waiver, "active" if matched else "stale", len(matched)))
+        unbounded = waiver.every_rule and waiver.expires > (collected_at + LONG_LIVED).date()
+        outcomes.append(WaiverOutcome(waiver, "active" if matched else "stale", len(matched), unbounded))
     return outcomes
 
 

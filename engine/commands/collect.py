@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 from sounding.collector.scrub import scrub
-from sounding.engine.commands.common import handles_errors, printable, say, sigterm_as_interrupt, split_values
+from sounding.engine.commands.common import (
+    handles_errors,
+    printable,
+    quiet_option,
+    say,
+    sigterm_as_interrupt,
+    split_values,
+)
 from sounding.engine.errors import InputError
 
 if TYPE_CHECKING:
@@ -38,7 +45,7 @@ PLAIN_EVERY = 2.0  # seconds between progress lines when stderr is not a termina
 @click.option("--external-id", default=None, help="With --org: the external id the member roles require.")
 @click.option("--accounts", "accounts", multiple=True,
               help="With --org: only these account ids (comma-separated or repeated).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr; only the summary line.")
+@quiet_option
 @handles_errors
 def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], services: tuple[str, ...],
             max_workers: int, force: bool, org: bool, role_name: str | None, external_id: str | None,

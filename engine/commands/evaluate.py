@@ -2,50 +2,74 @@
 
 from __future__ import annotations
 
+import functools
+import importlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
-from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
-from sounding.engine.output import write_output
+from sounding.engine.commands.common import (
+    EXIT_ERRORS,
+    EXIT_FINDINGS,
+    Progress,
+    colour_wanted,
+    format_option,
+    handles_errors,
+    output_option,
+    quiet_option,
+    rule_dir_options,
+    rule_filter_options,
+    rule_id_option,
+    say,
+    status_option,
+    timeout_option,
+    verbose_option,
+    wide_option,
+)
+from sounding.engine.findings import STATUS_ORDER
 from sounding.engine.report import FORMATS
-from sounding.engine.rules import SEVERITIES, STATUSES
+from sounding.engine.rules import SEVERITIES
+
+ReportWriter = Callable[[Any, TextIO], None]
 
 
 @click.command()
 @click.argument("snapshot", type=click.Path(path_type=Path))
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Also run the rules in DIR (repeatable).")
-@click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
-@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
-@click.option("--section", "sections", multiple=True, type=int, help="Only rules of these sections.")
-@click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES),
-              help="Only rules of these severities.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
-              help="Only report findings with these statuses.")
+@rule_dir_options
+@rule_id_option
+@rule_filter_options
+@status_option
 @click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="info", show_default=True,
               help="Exit 1 when a FAIL at or above this severity exists ('none': never).")
-@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
-              help="Seconds a rule may run before it is stopped and reported as ERROR.")
+@click.option("--allow-errors", is_flag=True,
+              help="ERROR findings (rules that could not be evaluated) do not change the exit status.")
+@timeout_option("Seconds a rule may run before it is stopped and reported as ERROR.")
 @click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Waivers TOML file [default: ./sounding-waivers.toml when present].")
 @format_option(tuple(FORMATS))
 @output_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@wide_option
+@quiet_option
+@verbose_option
 @handles_errors
 def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
              sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
-             fail_on: str, timeout: float, waivers_file: Path | None, output_format: str, output: Path | None,
-             quiet: bool) -> None:
+             fail_on: str, allow_errors: bool, timeout: float, waivers_file: Path | None, output_format: str,
+             output: Path | None, wide: bool, quiet: bool, verbose: bool) -> None:
     """Run the rules over a snapshot, offline, and report the findings.
 
-    Exit status: 0 clean, 1 a FAIL at or above --fail-on, 2 bad input.
+    Exit status: 0 clean; 1 a FAIL at or above --fail-on; 3 no such FAIL, but ERROR
+    findings (rules that could not be evaluated: a collection gap, a rule that failed)
+    unless --allow-errors; 2 bad input; 130 interrupted. Waived findings never count.
 
     \b
     Example:
       sounding evaluate snapshots/example --format json --fail-on high
     """
     from sounding.engine.evaluate import evaluate as run_evaluate
+    from sounding.engine.output import write_with
     from sounding.engine.selection import select_rules
     from sounding.engine.snapshot import open_snapshot
     from sounding.engine.waivers import apply_waivers, find_waivers_file, load_waivers
@@ -55,14 +79,47 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
                          severities=severities)
     waivers_path = find_waivers_file(waivers_file)
     waivers = load_waivers(waivers_path) if waivers_path else None
-    evaluation = run_evaluate(snap, rules, timeout=timeout, progress=None if quiet else say)
+    progress = Progress(quiet=quiet, verbose=verbose)
+    try:
+        evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress.callback)
+    finally:
+        progress.done()
     if waivers is not None:
         evaluation.waivers = apply_waivers(evaluation.findings, waivers, snap.collected_at)
         for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers)):
             say(warning)
-    gate = [f for f in evaluation.findings if f.status == "FAIL" and not f.waived]
+    failing = errors = 0
+    for finding in evaluation.findings:
+        if not finding.waived and finding.status == "FAIL" and fail_on != "none" and finding.at_or_above(fail_on):
+            failing += 1
+        elif not finding.waived and finding.status == "ERROR":
+            errors += 1
     if statuses:
         evaluation.findings = [f for f in evaluation.findings if f.status in statuses]
-    write_output(FORMATS[output_format](evaluation), output)
-    if fail_on != "none" and any(f.at_or_above(fail_on) for f in gate):
+    shown = tuple(sorted(set(statuses), key=STATUS_ORDER.__getitem__)) if statuses else None
+    write_with(lambda out: report_writer(output_format, shown=shown, wide=wide)(evaluation, out), output)
+    if failing:
         sys.exit(EXIT_FINDINGS)
+    if errors and not allow_errors:
+        say(f"error: {errors} finding(s) are ERROR: those checks were not evaluated (exit {EXIT_ERRORS}; "
+            "--allow-errors to accept)")
+        sys.exit(EXIT_ERRORS)
+
+
+def report_writer(output_format: str, *, shown: tuple[str, ...] | None, wide: bool) -> ReportWriter:
+    """The format's `write(evaluation, out)`; the table also takes the statuses to list, --wide and colour."""
+    render = FORMATS[output_format]
+    module = importlib.import_module(render.__module__)
+    write = getattr(module, "write", None)
+    if write is None:
+        return lambda evaluation, out: out.write(render(evaluation))
+    if output_format != "table":
+        return write
+
+    def table(evaluation: Any, out: TextIO) -> None:
+        options: dict[str, Any] = {"wide": wide, "colour": colour_wanted(out)}
+        if shown:
+            options["shown"] = shown
+        write(evaluation, out, **options)
+
+    return functools.update_wrapper(table, write)

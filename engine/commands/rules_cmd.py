@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
 
 import click
-from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, say
+from sounding.engine.commands.common import (
+    EXIT_FINDINGS,
+    SectionType,
+    colour_wanted,
+    complete_rule_ids,
+    format_option,
+    handles_errors,
+    output_option,
+    printable,
+    rule_dir_options,
+    rule_filter_options,
+    rule_id_option,
+    say,
+    wide_option,
+)
 from sounding.engine.errors import InputError
-from sounding.engine.rules import SEVERITIES, Rule
-
-
-def rule_dir_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--rules DIR (repeatable) and --no-builtin, as every command that reads rules has them."""
-    command = click.option("--no-builtin", is_flag=True,
-                           help="Leave out the built-in pack; use only the --rules directories.")(command)
-    return click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
-                        help="Also use the rules in DIR (repeatable).")(command)
+from sounding.engine.report.rows import ROW_FORMATS, write_rows
+from sounding.engine.rules import Rule
 
 
 @click.group()
@@ -38,42 +41,34 @@ def rules() -> None:
 
 @rules.command("list")
 @rule_dir_options
-@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
-@click.option("--section", "sections", multiple=True, type=int, help="Only rules of these sections.")
-@click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES),
-              help="Only rules of these severities.")
-@format_option(("table", "json", "csv"))
+@rule_id_option
+@rule_filter_options
+@format_option(ROW_FORMATS)
+@output_option
+@wide_option
 @handles_errors
 def list_rules(rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...], sections: tuple[int, ...],
-               severities: tuple[str, ...], output_format: str) -> None:
+               severities: tuple[str, ...], output_format: str, output: Path | None, wide: bool) -> None:
     """List rules: id, severity, section and title.
 
     \b
     Example:
       sounding rules list --section 1 --format csv
     """
-    from sounding.engine.report.text import table
+    from sounding.engine.output import write_with
     from sounding.engine.selection import select_rules
 
     chosen = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections, severities=severities)
-    rows = [{"id": r.id, "severity": r.severity, "section": r.section, "section_name": r.section_name,
-             "title": r.title} for r in chosen]
-    if output_format == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-    elif output_format == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["id", "severity", "section", "section_name", "title"],
-                                lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(out.getvalue(), nl=False)
-    else:
-        click.echo(table(["Rule", "Severity", "Section", "Title"],
-                         [[r["id"], r["severity"], r["section"], r["title"]] for r in rows]), nl=False)
+    columns = ["id", "severity", "section", "section_name", "title"]
+    rows = [[r.id, r.severity, r.section, r.section_name, r.title] for r in chosen]
+    if output_format == "table":
+        columns, rows = ["Rule", "Severity", "Section", "Title"], [[r[0], r[1], r[2], r[4]] for r in rows]
+    write_with(lambda out: write_rows(columns, rows, output_format, out, wide=wide, colour=colour_wanted(out)),
+               output)
 
 
 @rules.command("show")
-@click.argument("rule_id")
+@click.argument("rule_id", shell_complete=complete_rule_ids)
 @rule_dir_options
 @handles_errors
 def show_rule(rule_id: str, rule_dirs: tuple[Path, ...], no_builtin: bool) -> None:
@@ -89,13 +84,14 @@ def show_rule(rule_id: str, rule_dirs: tuple[Path, ...], no_builtin: bool) -> No
               ("description", rule.description), ("remediation", rule.remediation),
               ("references", ", ".join(rule.references)), ("frameworks", ", ".join(rule.frameworks))]
     for name, value in fields:
-        click.echo(f"{name + ':':<13}{value.replace(chr(10), chr(10) + ' ' * 13)}".rstrip())
-    click.echo("\n" + rule.sql)
+        lines = [printable(line) for line in value.split("\n")]
+        click.echo(f"{name + ':':<13}{(chr(10) + ' ' * 13).join(lines)}".rstrip())
+    click.echo("\n" + "\n".join(printable(line) for line in rule.sql.split("\n")))
 
 
 @rules.command("new")
 @click.argument("rule_id")
-@click.option("--section", type=int, required=True, help="Catalog section number (1-14).")
+@click.option("--section", type=SectionType(), required=True, help="Catalog section number (1-14).")
 @click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("rules"),
               show_default=True, help="Rules directory to create the rule in.")
 @handles_errors
@@ -117,7 +113,7 @@ def new_rule(rule_id: str, section: int, directory: Path) -> None:
 @rules.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @rule_dir_options
-@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
+@rule_id_option
 @handles_errors
 def test_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin: bool,
                rule_ids: tuple[str, ...]) -> None:
@@ -133,9 +129,10 @@ def test_rules(paths: tuple[Path, ...], rule_dirs: tuple[Path, ...], no_builtin:
 
     chosen = _rules_at(paths, rule_dirs, no_builtin)
     if rule_ids:
+        unmatched = [p for p in rule_ids if not any(fnmatchcase(r.id, p) for r in chosen)]
+        if unmatched:
+            raise InputError("--rule", f"no rule matches {', '.join(unmatched)}")
         chosen = [r for r in chosen if any(fnmatchcase(r.id, pattern) for pattern in rule_ids)]
-        if not chosen:
-            raise InputError("--rule", f"no rule matches {', '.join(rule_ids)}")
     passed = failed = 0
     for rule in chosen:
         path = case_path(rule.path)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from sounding.engine.commands.common import handles_errors
+from sounding.engine.commands.common import complete_table_names, handles_errors
 
 
 @click.command()
-@click.argument("name", required=False)
+@click.argument("name", required=False, shell_complete=complete_table_names)
 @click.option("--markdown", is_flag=True, help="Print the whole reference as Markdown (docs/tables.md).")
 @handles_errors
 def tables(name: str | None, markdown: bool) -> None:

@@ -5,23 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sounding.engine.commands.common import format_option, handles_errors, output_option, say
+from sounding.engine.commands.common import (
+    Progress,
+    format_option,
+    handles_errors,
+    output_option,
+    quiet_option,
+    rule_dir_options,
+    rule_id_option,
+    verbose_option,
+)
 
 
 @click.command()
 @click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--by", "by", type=click.Choice(("rule", "account", "region")), default="rule", show_default=True,
               help="Count per rule, or per rule and account, or per rule and region.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
-              help="Also run the rules in DIR (repeatable).")
-@click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
-@click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
+@rule_dir_options
+@rule_id_option
 @format_option(("table", "json", "csv"))
 @output_option
-@click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
+@quiet_option
+@verbose_option
 @handles_errors
 def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_builtin: bool,
-          rule_ids: tuple[str, ...], output_format: str, output: Path | None, quiet: bool) -> None:
+          rule_ids: tuple[str, ...], output_format: str, output: Path | None, quiet: bool, verbose: bool) -> None:
     """Count PASS, FAIL and other findings per rule across snapshots, oldest first.
 
     Give several snapshot directories, or one directory holding snapshots. Every
@@ -37,5 +45,9 @@ def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_
 
     opened = open_in_order(snapshot_paths(snapshots))
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)
-    result = compute_trend(opened, rules, by=by, progress=None if quiet else say)
+    progress = Progress(quiet=quiet, verbose=verbose)
+    try:
+        result = compute_trend(opened, rules, by=by, progress=progress.callback)
+    finally:
+        progress.done()
     write_output(FORMATS[output_format](result), output)

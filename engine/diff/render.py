@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
 
 from sounding.engine.diff.lines import FIELDS, lines
 from sounding.engine.diff.model import Diff
+from sounding.engine.report.rows import write_csv
+from sounding.engine.report.text import markdown_data
 from sounding.engine.report.text import table as text_table
 
 SECTION_TITLES = {"coverage": "Coverage", "resources": "Resource drift", "findings": "Finding drift"}
@@ -30,9 +31,7 @@ def render_json(diff: Diff) -> str:
 def render_csv(diff: Diff) -> str:
     """One CSV line per change, with a header line."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(lines(diff))
+    write_csv(FIELDS, ([line[f] for f in FIELDS] for line in lines(diff)), out)
     return out.getvalue()
 
 
@@ -84,8 +83,8 @@ def render_markdown(diff: Diff) -> str:
 
 
 def _md(text: str) -> str:
-    """A markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
+    """A markdown table cell holding data: backticks, pipes and angle brackets escaped."""
+    return markdown_data(text)
 
 
 FORMATS: dict[str, Callable[[Diff], str]] = {

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+from typing import TextIO
+
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
 from sounding.engine.report.summary import snapshot_facts, summarize
+from sounding.engine.report.text import markdown_code, markdown_data
 from sounding.engine.rules import SEVERITIES, STATUSES
 
 COMMENT_LIMIT = 65_536  # characters GitHub accepts in one comment
@@ -14,16 +18,13 @@ _TRUNCATED = "\n_…and {hidden} more finding(s) not shown: the report was cut t
 
 
 def cell(text: object) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes and angle brackets escaped."""
-    flat = " ".join(str(text).split())
-    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    """Text that stays data in a Markdown table cell (see report.text.markdown_data)."""
+    return markdown_data(text)
 
 
-def code(text: str) -> str:
-    """Inline code that survives backticks inside the text."""
-    flat = " ".join(text.split())
-    fence = "``" if "`" in flat else "`"
-    return f"{fence} {flat} {fence}" if fence == "``" else f"`{flat}`"
+def code(text: object) -> str:
+    """Inline code that survives backticks and pipes inside the text (see report.text.markdown_code)."""
+    return markdown_code(text)
 
 
 def header(evaluation: Evaluation) -> str:
@@ -54,34 +55,55 @@ def finding_line(finding: Finding) -> str:
             f"{cell(finding.region)} | {code(finding.resource_id)} | {cell(reason)} |\n")
 
 
-def render(evaluation: Evaluation, limit: int = COMMENT_LIMIT) -> str:
+def write(evaluation: Evaluation, out: TextIO, limit: int = COMMENT_LIMIT) -> None:
     """The Markdown report, cut with a note when it would not fit in `limit` characters."""
-    out = header(evaluation)
-    shown = [f for f in evaluation.findings if f.status in SHOWN]
-    if not shown:
-        return out + "\nNo FAIL or ERROR findings.\n"
-    out += f"\n### {len(shown)} finding(s) need action\n"
-    blocks: list[tuple[str, list[str]]] = []
-    for severity in SEVERITIES:
-        rows = [finding_line(f) for f in shown if f.severity == severity]
-        if rows:
-            heading = (f"\n#### {severity.capitalize()} ({len(rows)})\n\n"
-                       "| Status | Rule | Account | Region | Resource | Reason |\n|---|---|---|---|---|---|\n")
-            blocks.append((heading, rows))
+    head = header(evaluation)
+    out.write(head)
+    written_chars = len(head)
+    # Rows are kept only while they could still fit: a million findings never become a million lines here.
+    by_severity: dict[str, list[str]] = {s: [] for s in SEVERITIES}
+    counts = dict.fromkeys(SEVERITIES, 0)
+    kept = dict.fromkeys(SEVERITIES, 0)
+    total = 0
+    for finding in evaluation.findings:
+        if finding.status in SHOWN and finding.severity in counts:
+            total += 1
+            counts[finding.severity] += 1
+            if kept[finding.severity] < limit:
+                line = finding_line(finding)
+                by_severity[finding.severity].append(line)
+                kept[finding.severity] += len(line)
+    if not total:
+        out.write("\nNo FAIL or ERROR findings.\n")
+        return
+    intro = f"\n### {total} finding(s) need action\n"
+    out.write(intro)
+    written_chars += len(intro)
+    reserve = len(_TRUNCATED.format(hidden=total, limit=limit)) + 1
     written = 0
-    reserve = len(_TRUNCATED.format(hidden=len(shown), limit=limit)) + 1
-    for heading, rows in blocks:
-        if len(out) + len(heading) + reserve > limit:
-            break
-        out += heading
-        for row in rows:
-            if len(out) + len(row) + reserve > limit:
-                break
-            out += row
-            written += 1
-        else:
+    full = False
+    for severity, rows in by_severity.items():
+        if not counts[severity] or full:
             continue
-        break
-    if written < len(shown):
-        out += _TRUNCATED.format(hidden=len(shown) - written, limit=limit)
-    return out
+        heading = (f"\n#### {severity.capitalize()} ({counts[severity]})\n\n"
+                   "| Status | Rule | Account | Region | Resource | Reason |\n|---|---|---|---|---|---|\n")
+        if written_chars + len(heading) + reserve > limit:
+            break
+        out.write(heading)
+        written_chars += len(heading)
+        for row in rows:
+            if written_chars + len(row) + reserve > limit:
+                full = True
+                break
+            out.write(row)
+            written_chars += len(row)
+            written += 1
+    if written < total:
+        out.write(_TRUNCATED.format(hidden=total - written, limit=limit))
+
+
+def render(evaluation: Evaluation, limit: int = COMMENT_LIMIT) -> str:
+    """The Markdown report as one string."""
+    out = io.StringIO()
+    write(evaluation, out, limit)
+    return out.getvalue()

@@ -54,10 +54,10 @@ def test_by_account_and_csv(tmp_path: Path) -> None:
               "--format", "csv")
     assert out == (
         "rule_id,account_id,snapshot,collected_at,pass,fail,other\n"
-        "user_mfa,111111111111,c-first,2026-03-01T00:00:00.000000Z,1,1,0\n"
-        "user_mfa,111111111111,b-third,2026-03-03T00:00:00.000000Z,2,0,0\n"
-        "user_mfa,222222222222,c-first,2026-03-01T00:00:00.000000Z,0,1,0\n"
-        "user_mfa,222222222222,b-third,2026-03-03T00:00:00.000000Z,0,0,1\n")
+        '"user_mfa","111111111111","c-first","2026-03-01T00:00:00.000000Z",1,1,0\n'
+        '"user_mfa","111111111111","b-third","2026-03-03T00:00:00.000000Z",2,0,0\n'
+        '"user_mfa","222222222222","c-first","2026-03-01T00:00:00.000000Z",0,1,0\n'
+        '"user_mfa","222222222222","b-third","2026-03-03T00:00:00.000000Z",0,0,1\n')
 
 
 def test_table_shows_pass_fail_other_per_snapshot(tmp_path: Path) -> None:

@@ -218,3 +218,31 @@ def test_cli_missing_waivers_file_exits_2(setup: tuple[Path, Path], tmp_path: Pa
     result = run(setup, tmp_path / "missing.toml")
     assert result.exit_code == 2
     assert result.stderr == f"error: {tmp_path / 'missing.toml'}: waivers file does not exist\n"
+
+
+@pytest.mark.parametrize(("pattern", "expires", "warned"), [
+    ("*", date(2099, 12, 31), True),       # every rule, effectively forever
+    ("**", date(2027, 3, 2), True),        # every rule, one year and a day after the collection
+    ("*", date(2027, 3, 1), False),        # every rule, but due within a year: reviewed in time
+    ("root_*", date(2099, 12, 31), False),  # long-lived but for some rules only
+])
+def test_waiver_of_every_rule_that_never_expires_is_warned(pattern: str, expires: date, warned: bool) -> None:
+    """A catch-all waiver lasting more than a year past the collection is named on every run."""
+    [outcome] = apply_waivers([finding()], [waiver(rule=pattern, expires=expires, line=3)], COLLECTED_AT)
+    assert outcome.status == "active"
+    message = outcome.warning("w.toml")
+    if warned:
+        assert message == (f"warning: w.toml:3: waiver for {pattern} waives every rule until {expires.isoformat()} "
+                           "(more than 365 days after the collection): narrow its rule or bring its expiry closer")
+    else:
+        assert message is None
+
+
+def test_cli_warns_about_a_catch_all_waiver_on_every_run(setup: tuple[Path, Path], tmp_path: Path) -> None:
+    """Through evaluate, even with --quiet: the warning is on stderr and the gate is still cleared."""
+    path = write(tmp_path, '[[waiver]]\nrule = "*"\nreason = "later"\nowner = "sec"\nexpires = 9999-12-31\n')
+    for _ in range(2):
+        result = run(setup, path)
+        assert result.exit_code == 0, result.output
+        assert result.stderr == (f"warning: {path}:1: waiver for * waives every rule until 9999-12-31 (more than "
+                                 "365 days after the collection): narrow its rule or bring its expiry closer\n")

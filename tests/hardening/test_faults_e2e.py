@@ -101,7 +101,7 @@ def test_access_denied_per_service_and_region_are_gaps_and_rules_say_error(proxy
     (rules / "vpc_listing.sql").write_text(VPC_RULE)
     evaluated = sounding("evaluate", str(out), "--rules", str(rules), "--rule", "vpc_listing",
                          "--rule", "iam_password_policy_exists", "--format", "json", "-q")
-    assert evaluated.returncode == 0, evaluated.stderr
+    assert evaluated.returncode == 3, evaluated.stderr  # ERROR findings only: never green
     findings = [(f["rule_id"], f["region"], f["status"]) for f in json.loads(evaluated.stdout)["findings"]]
     assert sorted(findings) == [("iam_password_policy_exists", "global", "ERROR"),
                                 ("vpc_listing", "eu-west-1", "ERROR"),

@@ -37,20 +37,20 @@ def test_table_output(snapshot: Path) -> None:
 
 
 def test_json_and_csv_output(snapshot: Path) -> None:
-    """JSON objects keep types (NULL as null, JSON columns as text); CSV has a header."""
+    """JSON objects keep types (NULL as null, JSON columns as text); CSV has a header, text quoted, NULL empty."""
     as_json = query(str(snapshot), SQL, "--format", "json")
     assert json.loads(as_json.stdout) == [
         {"account_id": "111111111111", "account_mfa_enabled": 1, "raw": '{"account_mfa_enabled":1}'},
         {"account_id": "222222222222", "account_mfa_enabled": None, "raw": "{}"}]
     as_csv = query(str(snapshot), SQL, "--format", "csv")
-    assert as_csv.stdout == ('account_id,account_mfa_enabled,raw\n111111111111,1,"{""account_mfa_enabled"":1}"\n'
-                             "222222222222,,{}\n")
+    assert as_csv.stdout == ('account_id,account_mfa_enabled,raw\n"111111111111",1,"{""account_mfa_enabled"":1}"\n'
+                             '"222222222222",,"{}"\n')
 
 
 def test_meta_tables_are_readable(snapshot: Path) -> None:
     """The same meta tables a rule sees."""
     result = query(str(snapshot), "SELECT collected_at::VARCHAR AS t FROM sounding_snapshot", "--format", "csv")
-    assert result.stdout == "t\n2026-03-01 00:00:00+00\n"
+    assert result.stdout == 't\n"2026-03-01 00:00:00+00"\n'
 
 
 def test_output_file_and_limit(snapshot: Path, tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_output_file_and_limit(snapshot: Path, tmp_path: Path) -> None:
     result = query(str(snapshot), SQL, "--format", "csv", "--limit", "1", "--output", str(out))
     assert (result.exit_code, result.stdout) == (0, "")
     assert result.stderr == "warning: output cut at 1 rows (--limit)\n"
-    assert out.read_text() == 'account_id,account_mfa_enabled,raw\n111111111111,1,"{""account_mfa_enabled"":1}"\n'
+    assert out.read_text() == 'account_id,account_mfa_enabled,raw\n"111111111111",1,"{""account_mfa_enabled"":1}"\n'
 
 
 @pytest.mark.parametrize(("sql", "problem"), [

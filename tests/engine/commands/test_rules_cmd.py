@@ -50,7 +50,8 @@ def test_list_table_json_csv_and_filters(rules_dir: Path) -> None:
                                            "section_name": "Further services", "title": "Beta holds"}]
     as_csv = sounding("rules", "list", "--no-builtin", "--rules", str(rules_dir), "--format", "csv",
                       "--section", "2")
-    assert as_csv.stdout == "id,severity,section,section_name,title\nalpha_check,high,2,Organizations,Alpha holds\n"
+    assert as_csv.stdout == ('id,severity,section,section_name,title\n'
+                             '"alpha_check","high",2,"Organizations","Alpha holds"\n')
     assert sounding("rules", "list", "--no-builtin", "--rules", str(rules_dir), "--rule", "b*").stdout.count(
         "_check") == 1
 

@@ -59,8 +59,9 @@ def test_csv_has_one_line_per_change(pair: tuple[Path, Path, Path]) -> None:
                  "--table", "iam_password_policy")
     assert result.stdout == (
         "section,change,subject,account_id,region,id,path,old,new,severity,reason\n"
-        "resources,changed,iam_password_policy,111111111111,global,,minimum_password_length,8,14,,\n"
-        "resources,changed,iam_password_policy,111111111111,global,,raw.minimum_password_length,8,14,,\n")
+        '"resources","changed","iam_password_policy","111111111111","global","","minimum_password_length","8","14","",""\n'
+        '"resources","changed","iam_password_policy","111111111111","global","","raw.minimum_password_length","8","14",'
+        '"",""\n')
 
 
 @pytest.mark.parametrize("output_format", ["table", "json", "csv", "markdown"])

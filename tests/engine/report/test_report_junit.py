@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import xml.etree.ElementTree as ET
 
 from sounding.engine.evaluate import Evaluation
@@ -27,14 +29,15 @@ def test_structure_and_counts(evaluation: Evaluation) -> None:
 
 
 def test_cases_name_rule_and_resource(evaluation: Evaluation) -> None:
-    """classname is the rule id, name the resource; a waived FAIL is skipped with the waiver as message."""
+    """classname is the rule id, name the resource, account and region; a waived FAIL is skipped with the
+    waiver as message."""
     root = ET.fromstring(junit.render(evaluation))
     cases = root.iter("testcase")
     by_resource = {c.get("name"): c for c in cases if c.get("classname") == "report_user_mfa"}
-    bob = by_resource["arn:aws:iam::111111111111:user/bob"]
+    bob = by_resource["arn:aws:iam::111111111111:user/bob [111111111111 global]"]
     assert bob.find("failure").get("message") == "User bob signs in with a password and no MFA."
     assert bob.find("failure").get("type") == "medium"
-    carol = by_resource["arn:aws:iam::222222222222:user/carol"]
+    carol = by_resource["arn:aws:iam::222222222222:user/carol [222222222222 global]"]
     assert carol.find("failure") is None
     assert carol.find("skipped").get("message").startswith("waived: Break-glass user")
 
@@ -46,3 +49,35 @@ def test_control_characters_do_not_break_the_xml(evaluation: Evaluation) -> None
     case, counter = junit.testcase(odd, None)
     assert counter == "failures"
     assert ET.fromstring(ET.tostring(case)).find("failure").get("message") == "bad\ufffdbyte\ufffd"
+
+
+def test_case_names_are_unique_per_rule(evaluation: Evaluation) -> None:
+    """Findings of one rule for the same resource in two regions or accounts, or even twice, never share a
+    (classname, name) pair: CI viewers (GitLab, Jenkins) merge cases that do."""
+    finding = evaluation.findings[0]
+    twins = [type(finding)(**{**finding.__dict__, "resource_id": "shared", "account_id": account, "region": region})
+             for account, region in (("111111111111", "eu-west-1"), ("111111111111", "us-east-1"),
+                                     ("222222222222", "eu-west-1"), ("222222222222", "eu-west-1"))]
+    root = ET.fromstring(junit.render(dataclasses.replace(evaluation, findings=twins)))
+    names = [(c.get("classname"), c.get("name")) for c in root.iter("testcase")]
+    assert [n for _, n in names] == ["shared [111111111111 eu-west-1]", "shared [111111111111 us-east-1]",
+                                     "shared [222222222222 eu-west-1]", "shared [222222222222 eu-west-1] #2"]
+    assert root.get("tests") == "4"
+
+
+def test_writes_incrementally_from_an_iterable(evaluation: Evaluation) -> None:
+    """write() only iterates the findings (a re-iterable stream, not a list) and gives the same text."""
+    expected = junit.render(evaluation)
+
+    class Stream:
+        """Re-iterable, but neither indexable nor sized."""
+
+        def __init__(self, items: list) -> None:
+            self.items = items
+
+        def __iter__(self):
+            return iter(self.items)
+
+    out = io.StringIO()
+    junit.write(dataclasses.replace(evaluation, findings=Stream(list(evaluation.findings))), out)
+    assert out.getvalue() == expected
