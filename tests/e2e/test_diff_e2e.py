@@ -15,7 +15,7 @@ from sounding.collector.tables import TABLES_BY_NAME
 
 pytestmark = pytest.mark.e2e
 
-SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
+SOUNDING = [sys.executable, "-I", "-m", "sounding.engine.cli"]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 BUCKET = "audit-logs-e2e"
