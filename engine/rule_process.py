@@ -40,7 +40,7 @@ _HEADER = struct.Struct("!Q")
 
 def memory_bytes(limit: str) -> int:
     """A DuckDB memory size ('2GB', '512MiB') in bytes."""
-    match = _SIZE.match(limit)
+    match = _SIZE.fullmatch(limit)
     if not match:
         raise ValueError(f"not a memory size: {limit!r}")
     return int(float(match.group(1)) * _UNITS[(match.group(2) or "").upper()])
