@@ -35,8 +35,8 @@ class Evaluation:
 
 
 def account_resource(account_id: str, partition: str = "aws") -> str:
-    """The resource id of an account-level finding, as Steampipe writes it."""
-    return f"arn:{partition}:::{account_id}"
+    """The resource id of an account-level finding: the account root ARN, as rules/_lib/account_arn.sql builds it."""
+    return f"arn:{partition}:iam::{account_id}:root"
 
 
 def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[TableSpec] = ALL_TABLES,

@@ -45,7 +45,7 @@ name = "every reachable account gets a MANUAL finding"
 status = "MANUAL"
 account_id = "{account}"
 region = "global"
-resource_id = "arn:aws:::{account}"
+resource_id = "arn:aws:iam::{account}:root"
 reason_contains = "Example finding of {rule_id}"
 
 [[case]]

@@ -76,7 +76,7 @@ def test_a_user_rule_uses_the_shared_view_and_macro(tmp_path: Path) -> None:
                                 "WHERE org_id IS NULL"))
     findings = evaluate(open_snapshot(snapshot), [rule]).findings
     assert [(f.account_id, f.resource_id, f.status) for f in findings] == [
-        (ACCOUNT, f"arn:aws:::{ACCOUNT}", "PASS")]
+        (ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", "PASS")]
 
 
 def test_a_gap_behind_a_shared_view_makes_the_rule_error(tmp_path: Path) -> None:
