@@ -54,7 +54,8 @@ class Sandbox:
         # ignore interrupts: rules run in a separate worker process, bounded in address space and
         # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process);
         # it gets the verified manifest, so it neither re-reads nor re-verifies the snapshot.
-        start = WorkerStart(snapshot=str(snapshot.path), manifest=snapshot.manifest, empty_tables=empty,
+        # The worker runs in a fixed directory: it gets the snapshot by absolute path.
+        start = WorkerStart(snapshot=str(snapshot.path.absolute()), manifest=snapshot.manifest, empty_tables=empty,
                             memory_limit=memory_limit, threads=threads,
                             address_space_limit=memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
         self.worker = acquire_worker(start) if isolation_available() else None

@@ -170,3 +170,12 @@ def test_a_worker_whose_parent_is_gone_ends_at_once() -> None:
     done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.stdout.strip() == "0"
+
+
+def test_a_snapshot_named_by_a_relative_path_is_found_by_the_worker(snapshot: Path, tmp_path: Path) -> None:
+    """The worker runs in a fixed directory, so it is given the snapshot's absolute path."""
+    write_rule(tmp_path / "rules", "fine_rule", OK)
+    done = subprocess.run([SOUNDING, "evaluate", snapshot.name, "--rules", str(tmp_path / "rules"), "--no-builtin",
+                           "--format", "json", "-q"], cwd=snapshot.parent, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert [f["status"] for f in json.loads(done.stdout)["findings"]] == ["PASS"]
