@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 import threading
@@ -27,7 +26,7 @@ from sounding.engine.rules import (
 )
 from sounding.engine.sandbox import Sandbox
 from sounding.engine.snapshot import open_snapshot
-from sounding.engine.sql_policy import is_forbidden_function
+from sounding.engine.sql_policy import RuleRefused, is_forbidden_function, parse_tree
 
 # Header keys a finished rule states, beyond what the loader insists on.
 COMPLETE_KEYS = (*REQUIRED_KEYS, "scope", "references")
@@ -208,9 +207,10 @@ def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
 
 def _parse_tree(query: str) -> dict[str, Any] | None:
     """DuckDB's parse tree of a query, or None when it does not parse."""
-    with duckdb.connect(":memory:") as con:
-        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
-    return None if tree.get("error") else tree
+    try:
+        return parse_tree(query)
+    except RuleRefused:
+        return None
 
 
 class _LineMap:
