@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -207,7 +207,7 @@ class RuleWorker:
     def _initialise(self) -> None:
         """Send the start message and wait until the worker's connection is built."""
         with contextlib.suppress(BrokenPipeError):  # a dead worker shows as no answer below
-            _send(self._requests, ("init", asdict(self.start)))
+            _send(self._requests, ("init", {f.name: getattr(self.start, f.name) for f in fields(self.start)}))
         try:
             header = _read_exactly(self._answers, _HEADER.size, time.monotonic() + READY_TIMEOUT)
         except TimeoutError:
