@@ -36,6 +36,8 @@ _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)?\s*$", re.IGNORECASE)
 _ERRORS = {"interrupt": duckdb.InterruptException, "memory": duckdb.OutOfMemoryException}
 _HEADER = struct.Struct("!Q")
+# The worker's address-space limit (soft, hard) as its process started, before it bounds itself.
+_GIVEN_ADDRESS_SPACE: tuple[int, int] | None = None
 
 
 def memory_bytes(limit: str) -> int:
@@ -106,16 +108,18 @@ def _connect(start: WorkerStart) -> duckdb.DuckDBPyConnection:
     from sounding.engine.connection import connect_sandbox
     from sounding.engine.snapshot import Snapshot
 
-    # Build the connection with all the room this process was given (never more: a hard limit stays).
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+    # Build the connection with all the room this process was given: its address-space limit as it
+    # started (`ulimit -v`, soft or hard), never more.
+    given = _GIVEN_ADDRESS_SPACE or resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, given)
     # The parent verified the snapshot; the worker takes its manifest as it was verified.
     snapshot = Snapshot(Path(start.snapshot), start.manifest)
     con = connect_sandbox(snapshot, start.empty_tables, start.memory_limit, start.threads)
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
     room = _address_space() + start.address_space_limit + threads * PER_THREAD_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (room if hard == resource.RLIM_INFINITY else min(room, hard), hard))
+    soft, hard = given
+    resource.setrlimit(resource.RLIMIT_AS, (room if soft == resource.RLIM_INFINITY else min(room, soft), hard))
     return con
 
 
@@ -301,6 +305,8 @@ def release_worker(worker: RuleWorker) -> None:
 
 def main(argv: list[str]) -> None:
     """Entry point of the worker process: serve queries on stdin/stdout until stdin closes or the parent ends."""
+    global _GIVEN_ADDRESS_SPACE
+    _GIVEN_ADDRESS_SPACE = resource.getrlimit(resource.RLIMIT_AS)
     if len(argv) > 1:
         _exit_with_parent(int(argv[1]))
     _serve(sys.stdin.fileno(), sys.stdout.fileno())

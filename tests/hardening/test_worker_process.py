@@ -179,3 +179,37 @@ def test_a_snapshot_named_by_a_relative_path_is_found_by_the_worker(snapshot: Pa
                            "--format", "json", "-q"], cwd=snapshot.parent, capture_output=True, text=True,
                           timeout=120, check=False)
     assert [f["status"] for f in json.loads(done.stdout)["findings"]] == ["PASS"]
+
+
+def _address_space_limits(pid: int) -> tuple[str, str]:
+    """The soft and hard 'Max address space' of a process, as /proc/PID/limits shows them."""
+    for line in (Path("/proc") / str(pid) / "limits").read_text().splitlines():
+        if line.startswith("Max address space"):
+            soft, hard = line.split()[3:5]
+            return soft, hard
+    raise AssertionError("no address-space line")
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_the_worker_never_raises_the_address_space_limit_it_was_given(snapshot: Path, tmp_path: Path,
+                                                                      hard: bool) -> None:
+    """`ulimit -Sv` (soft only) and `ulimit -v` (both): the worker's limit stays at or below what it got."""
+    write_rule(tmp_path / "rules", "slow_rule", SLOW)
+    limit = 3 * 1024**3  # below what the worker would take by itself (2 GB memory limit and headroom)
+
+    def bound() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit if hard else resource.RLIM_INFINITY))
+
+    parent = subprocess.Popen([SOUNDING, "evaluate", str(snapshot), "--rules", str(tmp_path / "rules"),
+                               "--no-builtin", "--timeout", "600", "-q"], preexec_fn=bound,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait_for(lambda: _children(parent.pid), 60), "the worker never started"
+        worker = _children(parent.pid)[0]
+        time.sleep(2.0)  # the worker has built its connection and bounded itself
+        soft_text, hard_text = _address_space_limits(worker)
+        assert soft_text != "unlimited" and int(soft_text) <= limit
+        assert hard_text == (str(limit) if hard else "unlimited")
+    finally:
+        parent.kill()
+        parent.wait()
