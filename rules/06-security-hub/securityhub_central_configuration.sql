@@ -13,19 +13,9 @@
 --   and attach a configuration policy to the organization root.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/central-configuration-intro.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-aggregation.html
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM org_scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION ALL
-    SELECT account_id, account_id FROM org_scopes WHERE org_id IS NULL
-),
-admins AS (
+WITH admins AS (
     SELECT m.scope_account_id, string_agg(DISTINCT d.delegated_account_id, ', ' ORDER BY d.delegated_account_id) AS ids
-    FROM members AS m
+    FROM org_members AS m
     JOIN organizations_delegated_administrators AS d ON d.account_id = m.account_id
     WHERE d.service_principal = 'securityhub.amazonaws.com'
     GROUP BY m.scope_account_id
@@ -33,7 +23,7 @@ admins AS (
 central AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT c.account_id || ' in ' || c.region, ', ' ORDER BY c.account_id || ' in ' || c.region) AS wheres
-    FROM members AS m
+    FROM org_members AS m
     JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
     WHERE c.configuration_type = 'CENTRAL'
     GROUP BY m.scope_account_id
@@ -42,7 +32,7 @@ aggregators AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT split_part(f.finding_aggregator_arn, ':', 4), ', '
                       ORDER BY split_part(f.finding_aggregator_arn, ':', 4)) AS regions
-    FROM members AS m
+    FROM org_members AS m
     JOIN securityhub_finding_aggregators AS f ON f.account_id = m.account_id
     GROUP BY m.scope_account_id
 ),

@@ -10,22 +10,12 @@
 --   (or Organizations-wide: `aws organizations register-delegated-administrator --account-id SECURITY_ACCOUNT_ID
 --   --service-principal guardduty.amazonaws.com`), then enable auto-enable for members from that account.
 -- references: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM org_scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION
-    SELECT account_id, account_id FROM org_scopes
-),
-admins AS (
+WITH admins AS (
     SELECT m.scope_account_id AS account_id,
            string_agg(DISTINCT g.admin_account_id, ', ' ORDER BY g.admin_account_id)
                FILTER (WHERE g.admin_account_id <> m.scope_account_id) AS others,
            bool_or(g.admin_account_id = m.scope_account_id) AS is_self
-    FROM members AS m
+    FROM org_members AS m
     JOIN guardduty_admin_accounts AS g ON g.account_id = m.account_id
     WHERE g.admin_status = 'ENABLED'
     GROUP BY m.scope_account_id

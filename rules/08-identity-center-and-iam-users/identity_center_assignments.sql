@@ -10,19 +10,9 @@
 --   --target-id ACCOUNT_ID --permission-set-arn PERMISSION_SET_ARN --principal-type GROUP --principal-id GROUP_ID`.
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html
 -- frameworks: CIS 1.21
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM org_scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION
-    SELECT account_id, account_id FROM org_scopes
-),
-instances AS (
+WITH instances AS (
     SELECT DISTINCT m.scope_account_id, i.account_id, i.region, i.instance_arn
-    FROM members AS m
+    FROM org_members AS m
     JOIN sso_instances AS i ON i.account_id = m.account_id
     WHERE i.status = 'ACTIVE' AND coalesce(i.owner_account_id, i.account_id) = m.scope_account_id
 ),

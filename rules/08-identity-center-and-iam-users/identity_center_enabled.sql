@@ -12,17 +12,7 @@
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/get-set-up-for-idc.html,
 --   https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-instances.html
 -- frameworks: CIS 1.21
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM org_scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION
-    SELECT account_id, account_id FROM org_scopes
-),
-instances AS (
+WITH instances AS (
     SELECT
         m.scope_account_id,
         string_agg(DISTINCT i.instance_arn || ' in ' || i.region, ', ' ORDER BY i.instance_arn || ' in ' || i.region)
@@ -32,7 +22,7 @@ instances AS (
                    || coalesce(i.owner_account_id, i.account_id) || ')', ', ')
             FILTER (WHERE i.status IS DISTINCT FROM 'ACTIVE' OR coalesce(i.owner_account_id, i.account_id) <> m.scope_account_id)
             AS others
-    FROM members AS m
+    FROM org_members AS m
     JOIN sso_instances AS i ON i.account_id = m.account_id
     GROUP BY m.scope_account_id
 ),

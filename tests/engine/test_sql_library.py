@@ -24,7 +24,8 @@ ACCOUNT = "111111111111"
 def test_every_object_is_loaded_after_what_it_reads() -> None:
     library = load_library()
     names = [o.name for o in library.objects]
-    assert sorted(names) == ["account_arn", "account_regions", "events_alert_rules", "org_scopes"]
+    assert sorted(names) == ["account_arn", "account_regions", "events_alert_rules", "org_members", "org_scopes"]
+    assert names.index("org_scopes") < names.index("org_members")
     for position, obj in enumerate(library.objects):
         assert not (obj.reads & set(names[position:]) - {obj.name}), obj.name
 
@@ -36,6 +37,7 @@ def test_dependencies_are_found_from_the_sql() -> None:
     assert library.find("events_alert_rules").reads >= {"events_rules", "events_targets"}
     assert library.find("org_scopes").reads >= {"organizations_organization", "sounding_accounts"}
     assert library.find("account_arn").reads >= {"sounding_snapshot"}
+    assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
 
 
 def test_a_rule_reading_a_view_depends_on_its_collected_tables() -> None:
