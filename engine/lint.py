@@ -21,6 +21,7 @@ from sounding.engine.rules import (
     RULE_ID,
     STATUSES,
     header_problems,
+    is_library_file,
     parse_header,
     rule_files,
 )
@@ -98,6 +99,8 @@ def _files(paths: Iterable[Path]) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(rule_files([path]))
+        elif is_library_file(path):
+            raise InputError(path, "a shared SQL file of a _lib folder, not a rule")
         elif path.is_file() and path.suffix == ".sql":
             found.append(path)
         else:

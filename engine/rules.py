@@ -32,6 +32,11 @@ def builtin_rules_dir() -> Path:
     return Path(str(files("sounding.rules")))
 
 
+def is_library_file(path: Path) -> bool:
+    """Whether a file lies in a `_lib` folder of shared SQL (views and macros, not rules)."""
+    return Path(path).parent.name == LIBRARY_DIR_NAME
+
+
 def load_sections(path: Path | None = None) -> dict[int, str]:
     """The catalog's section numbers and names, from rules/sections.toml."""
     path = path or builtin_rules_dir() / SECTIONS_FILE
@@ -126,6 +131,8 @@ def _split_list(value: str) -> tuple[str, ...]:
 def load_rule(path: Path) -> Rule:
     """Read and validate one rule file; every defect is an InputError naming the file."""
     rule_id = path.stem
+    if is_library_file(path):
+        raise InputError(path, f"a shared SQL file of a {LIBRARY_DIR_NAME} folder, not a rule")
     if not RULE_ID.fullmatch(rule_id):
         raise InputError(path, f"rule id '{rule_id}' (the file name) must be lower_snake_case, 3-80 characters")
     data = path.read_bytes()
@@ -161,8 +168,7 @@ def rule_files(directories: Iterable[Path]) -> list[Path]:
         directory = Path(directory)
         if not directory.is_dir():
             raise InputError(directory, "rules directory does not exist")
-        files.extend(sorted(p for p in directory.rglob("*.sql")
-                            if p.is_file() and LIBRARY_DIR_NAME not in p.relative_to(directory).parts[:-1]))
+        files.extend(sorted(p for p in directory.rglob("*.sql") if p.is_file() and not is_library_file(p)))
     return files
 
 

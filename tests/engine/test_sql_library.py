@@ -114,3 +114,20 @@ def test_a_cycle_between_library_objects_is_refused(tmp_path: Path) -> None:
     (tmp_path / "two.sql").write_text("-- doc: d\nCREATE VIEW two AS SELECT * FROM one", encoding="utf-8")
     with pytest.raises(InputError, match="reads itself"):
         load_library(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["lint", "test"])
+def test_a_library_file_named_as_a_rule_is_refused(command: str) -> None:
+    from click.testing import CliRunner
+    from sounding.engine.cli import cli
+
+    path = library_dir() / "org_scopes.sql"
+    result = CliRunner().invoke(cli, ["rules", command, str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"error: {path}: a shared SQL file of a _lib folder, not a rule\n")
+
+
+def test_library_names_do_not_shadow_tables() -> None:
+    from sounding.engine.connection import ENGINE_TABLES
+
+    names = {o.name for o in load_library().objects}
+    assert not names & (set(TABLES_BY_NAME) | set(ENGINE_TABLES))
