@@ -92,34 +92,32 @@ def parse_tree(query: str) -> dict[str, Any]:
         if _PARSER is None:
             _PARSER = duckdb.connect(":memory:", config=BASE_CONFIG)
         text = _PARSER.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0]
-    tree = json.loads(text)
+    try:
+        tree = json.loads(text)
+    except RecursionError:
+        raise RuleRefused("SQL is nested too deeply to check") from None
     if tree.get("error"):
         raise RuleRefused(f"SQL does not parse: {tree.get('error_message', 'unknown error')}")
     return tree
 
 
 def names_in(tree: dict[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
-    """The tables (CTEs excluded) and the functions a parse tree names, lower-case."""
+    """The tables (CTEs excluded) and the functions a parse tree names, lower-case (walked without recursion)."""
     tables: set[str] = set()
     ctes: set[str] = set()
     functions: set[str] = set()
-    _walk(tree, tables, ctes, functions)
+    todo: list[Any] = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and "table_name" in node:
+                tables.add(str(node["table_name"]).lower())
+            if "function_name" in node:
+                functions.add(str(node["function_name"]).lower())
+            cte_map = node.get("cte_map")
+            if isinstance(cte_map, dict):
+                ctes.update(str(entry.get("key", "")).lower() for entry in cte_map.get("map", []))
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
     return frozenset(tables - ctes), frozenset(functions)
-
-
-def _walk(node: Any, tables: set[str], ctes: set[str], functions: set[str]) -> None:
-    """Collect table names, CTE names and function names from a parse tree."""
-    if isinstance(node, dict):
-        if node.get("type") == "BASE_TABLE" and "table_name" in node:
-            tables.add(str(node["table_name"]).lower())
-        if "function_name" in node:
-            functions.add(str(node["function_name"]).lower())
-        cte_map = node.get("cte_map")
-        if isinstance(cte_map, dict):
-            for entry in cte_map.get("map", []):
-                ctes.add(str(entry.get("key", "")).lower())
-        for value in node.values():
-            _walk(value, tables, ctes, functions)
-    elif isinstance(node, list):
-        for value in node:
-            _walk(value, tables, ctes, functions)

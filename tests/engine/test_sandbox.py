@@ -122,3 +122,10 @@ def test_no_import_cycle_in_the_engine() -> None:
     assert cycles == []
     assert "sounding.engine.sandbox" not in modules["sounding.engine.rule_process"]
     assert not modules["sounding.engine.sql_policy"] & {"sounding.engine.sandbox", "sounding.engine.connection"}
+
+
+def test_sql_nested_too_deeply_to_check_is_refused_not_a_traceback() -> None:
+    with pytest.raises(RuleRefused, match="SQL is nested too deeply to check"):
+        check_sql("SELECT " + "coalesce(" * 900 + "1" + ")" * 900)
+    with pytest.raises(RuleRefused, match="does not parse"):
+        check_sql("SELECT " + "(" * 5000 + "1" + ")" * 5000)
