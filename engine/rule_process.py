@@ -152,7 +152,11 @@ def _serve(requests: int, answers: int) -> None:
             if con is not None:
                 con.close()
                 con = None
-            con = _connect(WorkerStart(**payload))
+            try:
+                con = _connect(WorkerStart(**payload))
+            except (duckdb.Error, OSError, MemoryError, ValueError) as exc:
+                _send(answers, ("failed", (str(exc).strip().splitlines() or [type(exc).__name__])[0]))
+                continue
             _send(answers, ("ready",))
             continue
         outcome = _answer(con, payload) if con is not None else ("error", "the worker has no snapshot")
@@ -219,7 +223,9 @@ class RuleWorker:
         if header is None:
             returncode = self.close()
             raise duckdb.Error(f"the rule worker did not start ({_ending(returncode)})")
-        _read_exactly(self._answers, _HEADER.unpack(header)[0], None)
+        answer = pickle.loads(_read_exactly(self._answers, _HEADER.unpack(header)[0], None) or b"")
+        if answer[0] != "ready":
+            raise duckdb.Error(f"the rule worker could not open the snapshot: {answer[1]}")
         self._stale = False
 
     def _ready(self) -> None:

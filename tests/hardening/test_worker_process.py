@@ -213,3 +213,15 @@ def test_the_worker_never_raises_the_address_space_limit_it_was_given(snapshot: 
     finally:
         parent.kill()
         parent.wait()
+
+
+def test_a_snapshot_the_worker_cannot_open_is_an_error_finding_not_a_crash(snapshot: Path, tmp_path: Path) -> None:
+    """A table file gone between verification and the worker's start: every rule is ERROR, and says why."""
+    opened = open_snapshot(snapshot)
+    for path in (snapshot / "tables" / "regions").iterdir():
+        path.unlink()
+    rule = load_rule(write_rule(tmp_path / "rules", "fine_rule", OK))
+    findings = evaluate(opened, [rule]).findings
+    assert [(f.status, f.reason.split(":")[0]) for f in findings] == [
+        ("ERROR", "query failed")]
+    assert "the rule worker could not open the snapshot" in findings[0].reason
