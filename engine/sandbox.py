@@ -23,19 +23,12 @@ from sounding.engine.rule_process import (
     release_worker,
 )
 from sounding.engine.snapshot import Snapshot
-from sounding.engine.sql_library import load_library
 from sounding.engine.sql_policy import CheckedSQL, RuleRefused, check_sql, is_forbidden_function
 
-__all__ = ["META_TABLES", "CheckedSQL", "RuleRefused", "Sandbox", "check_sql", "is_forbidden_function",
-           "tables_read"]
+__all__ = ["META_TABLES", "CheckedSQL", "RuleRefused", "Sandbox", "check_sql", "is_forbidden_function"]
 
 # Every name the engine provides besides the declared tables (meta tables and the shared views).
 META_TABLES = meta_table_names()
-
-
-def tables_read(names: Iterable[str]) -> frozenset[str]:
-    """The names a rule reads (tables and functions) plus what the shared views and macros among them read."""
-    return load_library().dependencies(names)
 
 
 class Sandbox:
