@@ -92,8 +92,8 @@ def timed(command: Sequence[str], env: dict[str, str], proxy: CountingProxy) -> 
 
 def sounding_run(out: Path, env: dict[str, str], proxy: CountingProxy, *extra: str) -> dict[str, Any]:
     """`sounding collect --org` with extra options; adds the manifest's api_calls and gap count."""
-    command = [sys.executable, "-m", "sounding.engine.cli", "collect", "--org", "--out", str(out), "--force", "-q",
-               "--regions", ",".join(REGIONS), *extra]
+    command = [sys.executable, "-I", "-m", "sounding.engine.cli", "collect", "--org", "--out", str(out), "--force",
+               "-q", "--regions", ",".join(REGIONS), *extra]
     result = timed(command, env, proxy)
     manifest = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").exists() else {}
     result["manifest_api_calls"] = manifest.get("api_calls")

@@ -187,7 +187,7 @@ def generic_item(m: AccountModel, spec: TableSpec) -> Any:
     item: dict[str, Any] = {}
     for column in spec.columns:
         path = column.source
-        if not _SIMPLE_PATH.match(path) or path.startswith("_parent"):
+        if not _SIMPLE_PATH.fullmatch(path) or path.startswith("_parent"):
             continue
         if path == "value":
             return generic_value(m, column)  # a list of bare values (ListDetectors DetectorIds)

@@ -184,7 +184,7 @@ def _partitions() -> list[dict[str, Any]]:
 def partition_of_region(region: str) -> str:
     """The partition ('aws', 'aws-cn', 'aws-us-gov'...) a region name belongs to."""
     for part in _partitions():
-        if region in part.get("regions", {}) or re.match(part["regionRegex"], region):
+        if region in part.get("regions", {}) or re.fullmatch(part["regionRegex"], region):
             return part["partition"]
     return "aws"
 

@@ -16,8 +16,8 @@ from sounding.engine.errors import InputError
 from sounding.engine.evaluate import evaluate, tables_read
 from sounding.engine.findings import Finding
 from sounding.engine.rules import STATUSES, Rule
-from sounding.engine.sandbox import RuleRefused, check_sql
 from sounding.engine.snapshot import open_snapshot
+from sounding.engine.sql_policy import RuleRefused, check_sql
 
 CASE_SUFFIX = ".test.toml"
 COMPARED = ("status", "account_id", "region", "resource_id")
@@ -114,7 +114,8 @@ def run_case(rule: Rule, case: Case, path: Path, workdir: Path) -> CaseResult:
 def _tables_read(rule: Rule, case: Case) -> list[str]:
     """Only the declared tables the rule reads (and the regions table): smaller, faster snapshots."""
     try:
-        read = tables_read(check_sql(rule.sql).tables)
+        checked = check_sql(rule.sql)
+        read = tables_read(checked.tables | checked.functions)
     except RuleRefused:
         read = frozenset()
     wanted = set(read) | set(case.rows) | {"regions"} | {g["table"] for g in case.gaps}

@@ -14,8 +14,9 @@ from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import first_line
 from sounding.engine.findings import REQUIRED_COLUMNS, Finding
 from sounding.engine.rules import STATUSES, Rule
-from sounding.engine.sandbox import DERIVED_FROM, META_TABLES, RuleRefused, Sandbox, check_sql
+from sounding.engine.sandbox import META_TABLES, RuleRefused, Sandbox, check_sql
 from sounding.engine.snapshot import Snapshot
+from sounding.engine.sql_library import load_library
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_ROWS = 1_000_000
@@ -34,8 +35,8 @@ class Evaluation:
 
 
 def account_resource(account_id: str, partition: str = "aws") -> str:
-    """The resource id of an account-level finding, as Steampipe writes it."""
-    return f"arn:{partition}:::{account_id}"
+    """The resource id of an account-level finding: the account root ARN, as rules/_lib/account_arn.sql builds it."""
+    return f"arn:{partition}:iam::{account_id}:root"
 
 
 def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[TableSpec] = ALL_TABLES,
@@ -68,7 +69,7 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
     unknown = sorted(checked.tables - known_tables)
     if unknown:
         return [rule_error(snapshot, rule, f"reads table {unknown[0]}, which no declaration provides")]
-    missing = sorted(tables_read(checked.tables) & sandbox.missing)
+    missing = sorted(tables_read(checked.tables | checked.functions) & sandbox.missing)
     if missing:
         return [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
                                  resource_id=account_resource(a["account_id"], _partition(snapshot)),
@@ -86,16 +87,12 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
         findings = to_findings(rule, columns, rows, max_rows)
     except ValueError as exc:
         return [rule_error(snapshot, rule, f"invalid output: {exc}")]
-    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables))
+    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables | checked.functions))
 
 
 def tables_read(names: frozenset[str]) -> frozenset[str]:
-    """The collected tables a rule depends on, derived views resolved to their sources."""
-    resolved = set(names)
-    for view, sources in DERIVED_FROM.items():
-        if view in names:
-            resolved |= sources
-    return frozenset(resolved)
+    """The names a rule reads (tables, functions), with what the shared views and macros among them read."""
+    return load_library().dependencies(names)
 
 
 def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], max_rows: int) -> list[Finding]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 import threading
@@ -18,17 +17,17 @@ from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import InputError, first_line
 from sounding.engine.findings import REQUIRED_COLUMNS
 from sounding.engine.rules import (
-    OPTIONAL_KEYS,
     REQUIRED_KEYS,
     RULE_ID,
-    SECTIONS,
-    SEVERITIES,
     STATUSES,
+    header_problems,
+    is_library_file,
     parse_header,
     rule_files,
 )
-from sounding.engine.sandbox import Sandbox, is_forbidden_function
+from sounding.engine.sandbox import Sandbox
 from sounding.engine.snapshot import open_snapshot
+from sounding.engine.sql_policy import RuleRefused, is_forbidden_function, parse_tree
 
 # Header keys a finished rule states, beyond what the loader insists on.
 COMPLETE_KEYS = (*REQUIRED_KEYS, "scope", "references")
@@ -100,6 +99,8 @@ def _files(paths: Iterable[Path]) -> list[Path]:
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(rule_files([path]))
+        elif is_library_file(path):
+            raise InputError(path, "a shared SQL file of a _lib folder, not a rule")
         elif path.is_file() and path.suffix == ".sql":
             found.append(path)
         else:
@@ -129,7 +130,7 @@ def lint_file(path: Path, binder: Binder) -> list[Problem]:
     def report(line: int, message: str) -> None:
         problems.append(Problem(str(path), line, message))
 
-    if not RULE_ID.match(path.stem):
+    if not RULE_ID.fullmatch(path.stem):
         report(1, f"rule id '{path.stem}' (the file name) must be lower_snake_case, 3-80 characters")
     try:
         header, body_line = parse_header(text, path)
@@ -151,24 +152,18 @@ def _check_header(path: Path, text: str, header: dict[str, str], report: Any) ->
     lines = text.splitlines()
 
     def line_of(key: str) -> int:
-        return next((n for n, line in enumerate(lines, 1) if re.match(rf"^--\s?{key}:", line)), 1)
+        return next((n for n, line in enumerate(lines, 1) if re.match(rf"--\s?{re.escape(key)}:", line)), 1)
 
-    for key in COMPLETE_KEYS:
-        if not header.get(key):
-            report(1, f"header lacks {key} (write '-- {key}: ...' at the top)")
-    for key in sorted(set(header) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS)):
-        report(line_of(key), f"unknown header key '{key}' (known: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})")
-    severity = header.get("severity", "")
-    if severity and severity.lower() not in SEVERITIES:
-        report(line_of("severity"), f"severity '{severity}' is not one of {', '.join(SEVERITIES)}")
+    missing, problems = header_problems(header, COMPLETE_KEYS)
+    for key in missing:
+        report(1, f"header lacks {key} (write '-- {key}: ...' at the top)")
+    for key, message in problems:
+        report(line_of(key), message)
     section = header.get("section", "")
-    if section:
-        if not section.isdigit() or int(section) not in SECTIONS:
-            report(line_of("section"), f"section '{section}' is not a catalog section (1-{max(SECTIONS)})")
-        else:
-            folder = _SECTION_DIR.match(path.parent.name)
-            if folder and int(folder.group(1)) != int(section):
-                report(line_of("section"), f"section {section} does not match the directory {path.parent.name}")
+    if section and not any(key == "section" for key, _ in problems):
+        folder = _SECTION_DIR.match(path.parent.name)
+        if folder and int(folder.group(1)) != int(section):
+            report(line_of("section"), f"section {section} does not match the directory {path.parent.name}")
 
 
 def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
@@ -215,9 +210,10 @@ def _check_sql(sql: str, body_line: int, binder: Binder, report: Any) -> None:
 
 def _parse_tree(query: str) -> dict[str, Any] | None:
     """DuckDB's parse tree of a query, or None when it does not parse."""
-    with duckdb.connect(":memory:") as con:
-        tree = json.loads(con.execute("SELECT json_serialize_sql(?)", [query]).fetchone()[0])
-    return None if tree.get("error") else tree
+    try:
+        return parse_tree(query)
+    except RuleRefused:
+        return None
 
 
 class _LineMap:

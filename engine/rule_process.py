@@ -2,7 +2,7 @@
 
 DuckDB's memory_limit bounds its buffer manager, but some functions (repeat(), range() as a list,
 ...) allocate outside it and do not notice an interrupt. The worker is a fresh interpreter
-(`python -m sounding.engine.rule_process`), never a fork: forking a process whose DuckDB threads hold
+(`python -I .../rule_process.py`, see worker_command), never a fork: forking a process whose DuckDB threads hold
 locks can leave the child hung. It builds its own sandbox connection, bounds its address space
 with RLIMIT_AS, and is killed and replaced when a query overruns its time.
 """
@@ -20,7 +20,10 @@ import signal
 import struct
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -33,11 +36,13 @@ _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)?\s*$", re.IGNORECASE)
 _ERRORS = {"interrupt": duckdb.InterruptException, "memory": duckdb.OutOfMemoryException}
 _HEADER = struct.Struct("!Q")
+# The worker's address-space limit (soft, hard) as its process started, before it bounds itself.
+_GIVEN_ADDRESS_SPACE: tuple[int, int] | None = None
 
 
 def memory_bytes(limit: str) -> int:
     """A DuckDB memory size ('2GB', '512MiB') in bytes."""
-    match = _SIZE.match(limit)
+    match = _SIZE.fullmatch(limit)
     if not match:
         raise ValueError(f"not a memory size: {limit!r}")
     return int(float(match.group(1)) * _UNITS[(match.group(2) or "").upper()])
@@ -49,6 +54,8 @@ def isolation_available() -> bool:
 
 
 READY_TIMEOUT = 120.0
+PARENT_POLL_SECONDS = 0.5
+WORKER_CWD = "/"
 
 
 def _address_space() -> int:
@@ -84,21 +91,35 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
     return b"".join(chunks)
 
 
-def _connect(init: dict[str, Any]) -> duckdb.DuckDBPyConnection:
-    """Build the sandbox connection for a snapshot and bound this process's address space around it."""
-    from pathlib import Path
+@dataclass(frozen=True)
+class WorkerStart:
+    """What a worker needs to serve one snapshot: the verified manifest, never a path to re-verify."""
 
-    from sounding.engine.sandbox import connect_sandbox
+    snapshot: str
+    manifest: dict[str, Any]
+    empty_tables: list[tuple[str, list[tuple[str, str]]]]
+    memory_limit: str
+    threads: int | None
+    address_space_limit: int
+
+
+def _connect(start: WorkerStart) -> duckdb.DuckDBPyConnection:
+    """Build the sandbox connection for a snapshot and bound this process's address space around it."""
+    from sounding.engine.connection import connect_sandbox
     from sounding.engine.snapshot import Snapshot
 
-    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    # Build the connection with all the room this process was given: its address-space limit as it
+    # started (`ulimit -v`, soft or hard), never more.
+    given = _GIVEN_ADDRESS_SPACE or resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, given)
     # The parent verified the snapshot; the worker takes its manifest as it was verified.
-    snapshot = Snapshot(Path(init["snapshot"]), init["manifest"])
-    con = connect_sandbox(snapshot, init["empty_tables"], init["memory_limit"], init["threads"])
+    snapshot = Snapshot(Path(start.snapshot), start.manifest)
+    con = connect_sandbox(snapshot, start.empty_tables, start.memory_limit, start.threads)
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
-    room = init["limit"] + threads * PER_THREAD_BYTES
-    resource.setrlimit(resource.RLIMIT_AS, (_address_space() + room, resource.RLIM_INFINITY))
+    room = _address_space() + start.address_space_limit + threads * PER_THREAD_BYTES
+    soft, hard = given
+    resource.setrlimit(resource.RLIMIT_AS, (room if soft == resource.RLIM_INFINITY else min(room, soft), hard))
     return con
 
 
@@ -118,7 +139,7 @@ def _answer(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
 
 
 def _serve(requests: int, answers: int) -> None:
-    """The worker's loop: ("init", settings) builds a connection, ("query", sql) answers one query."""
+    """The worker's loop: ("init", start message) builds a connection, ("query", sql) answers one query."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the worker; Ctrl-C goes to the parent
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     con: duckdb.DuckDBPyConnection | None = None
@@ -131,7 +152,11 @@ def _serve(requests: int, answers: int) -> None:
             if con is not None:
                 con.close()
                 con = None
-            con = _connect(payload)
+            try:
+                con = _connect(WorkerStart(**payload))
+            except (duckdb.Error, OSError, MemoryError, ValueError) as exc:
+                _send(answers, ("failed", (str(exc).strip().splitlines() or [type(exc).__name__])[0]))
+                continue
             _send(answers, ("ready",))
             continue
         outcome = _answer(con, payload) if con is not None else ("error", "the worker has no snapshot")
@@ -141,21 +166,35 @@ def _serve(requests: int, answers: int) -> None:
             _send(answers, ("memory", "out of memory while returning rows"))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """End this worker soon after its parent ends, however the parent ended (SIGTERM, kill -9, a crash)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def worker_command(parent: int) -> list[str]:
+    """How the worker is started: this file by its own path, in an isolated interpreter (-I: no cwd,
+    no script directory, no PYTHON* variables, no user site-packages on sys.path)."""
+    return [sys.executable, "-I", str(Path(__file__).resolve()), str(parent)]
+
+
 class RuleWorker:
     """A worker process with its own sandbox connection; killed and replaced when a query overruns."""
 
-    def __init__(self, init: dict[str, Any], address_space_limit: int) -> None:
-        self.init = {**init, "limit": address_space_limit}
-        self.limit = address_space_limit
+    def __init__(self, start: WorkerStart) -> None:
+        self.start = start
         self.process: subprocess.Popen[bytes] | None = None
         self._requests = self._answers = -1
+        self._stale = True
         self.in_use = False
 
-    def load(self, init: dict[str, Any], address_space_limit: int) -> None:
-        """Point a running (or the next) worker at another snapshot."""
-        self.init, self.limit = {**init, "limit": address_space_limit}, address_space_limit
-        if self.process is not None:
-            self._initialise()
+    def load(self, start: WorkerStart) -> None:
+        """Point the worker at another snapshot; it loads it before its next query."""
+        self.start, self._stale = start, True
 
     @property
     def pid(self) -> int | None:
@@ -164,33 +203,43 @@ class RuleWorker:
 
     def _start(self) -> None:
         """Start a fresh interpreter as the worker and wait until its connection is built."""
-        # Only what Python needs to import Sounding: the worker never sees credentials in the environment.
-        env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8",
-               "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-m", "sounding.engine.rule_process"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                                        close_fds=True)
+        # Only what Python needs: the worker never sees credentials in the environment, and it starts
+        # in a fixed directory so nothing in the caller's working directory can be imported or read.
+        env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8"}
+        self.process = subprocess.Popen(worker_command(os.getpid()), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=env, cwd=WORKER_CWD, close_fds=True)
         assert self.process.stdin is not None and self.process.stdout is not None
         self._requests, self._answers = self.process.stdin.fileno(), self.process.stdout.fileno()
         self._initialise()
 
     def _initialise(self) -> None:
-        """Send the snapshot settings and wait until the worker's connection is built."""
+        """Send the start message and wait until the worker's connection is built."""
         with contextlib.suppress(BrokenPipeError):  # a dead worker shows as no answer below
-            _send(self._requests, ("init", self.init))
+            _send(self._requests, ("init", {f.name: getattr(self.start, f.name) for f in fields(self.start)}))
         try:
             header = _read_exactly(self._answers, _HEADER.size, time.monotonic() + READY_TIMEOUT)
         except TimeoutError:
             header = None
         if header is None:
-            status = self.close()
-            raise duckdb.Error(f"the rule worker did not start (status {status})")
-        _read_exactly(self._answers, _HEADER.unpack(header)[0], None)
+            returncode = self.close()
+            raise duckdb.Error(f"the rule worker did not start ({_ending(returncode)})")
+        answer = pickle.loads(_read_exactly(self._answers, _HEADER.unpack(header)[0], None) or b"")
+        if answer[0] != "ready":
+            raise duckdb.Error(f"the rule worker could not open the snapshot: {answer[1]}")
+        self._stale = False
+
+    def _ready(self) -> None:
+        """A running worker loaded with the current snapshot; one that died while idle is replaced."""
+        if self.process is not None and self.process.poll() is not None:
+            self.close()
+        if self.process is None:
+            self._start()
+        elif self._stale:
+            self._initialise()
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""
-        if self.pid is None:
-            self._start()
+        self._ready()
         deadline = time.monotonic() + timeout
         try:
             _send(self._requests, ("query", sql))
@@ -202,36 +251,42 @@ class RuleWorker:
         except BrokenPipeError:
             body = None
         if body is None:
-            status = self.close()
-            killed_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
-            if killed_by in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
-                raise duckdb.OutOfMemoryException(f"the rule's process ended with signal {killed_by}")
-            raise duckdb.Error(f"the rule's process ended without an answer (status {status})")
+            returncode = self.close()
+            if -returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+                raise duckdb.OutOfMemoryException(f"the rule's process ended with signal {-returncode}")
+            raise duckdb.Error(f"the rule's process ended without an answer ({_ending(returncode)})")
         outcome = pickle.loads(body)
         if outcome[0] == "ok":
             return outcome[1], outcome[2]
         raise _ERRORS.get(outcome[0], duckdb.Error)(outcome[1])
 
     def close(self) -> int:
-        """Stop the worker (if any); returns its wait status."""
+        """Stop the worker (if any) and reap it; returns its return code (-N: ended by signal N)."""
         if self.process is None:
             return 0
         process, self.process = self.process, None
         with contextlib.suppress(ProcessLookupError):
-            process.kill()
+            process.kill()  # Popen skips the signal for a process it has already reaped
         for stream in (process.stdin, process.stdout):
             with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()
-        _, status = os.waitpid(process.pid, 0)
-        process.returncode = -1
-        return status
+        return process.wait()
+
+
+def _ending(returncode: int) -> str:
+    """How a worker ended, in words."""
+    if returncode >= 0:
+        return f"exit status {returncode}"
+    name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else "unknown"
+    hint = ": killed from outside, or out of memory" if -returncode == signal.SIGKILL else ""
+    return f"signal {-returncode}, {name}{hint}"
 
 
 _SHARED: RuleWorker | None = None
 
 
-def acquire_worker(init: dict[str, Any], address_space_limit: int) -> RuleWorker:
+def acquire_worker(start: WorkerStart) -> RuleWorker:
     """The process-wide worker, re-pointed at this snapshot; a private one when it is busy.
 
     Starting an interpreter costs about half a second; evaluations in one process (rule tests,
@@ -239,10 +294,10 @@ def acquire_worker(init: dict[str, Any], address_space_limit: int) -> RuleWorker
     """
     global _SHARED
     if _SHARED is None:
-        _SHARED = RuleWorker(init, address_space_limit)
+        _SHARED = RuleWorker(start)
         atexit.register(_SHARED.close)
-    worker = _SHARED if not _SHARED.in_use else RuleWorker(init, address_space_limit)
-    worker.load(init, address_space_limit)
+    worker = _SHARED if not _SHARED.in_use else RuleWorker(start)
+    worker.load(start)
     worker.in_use = True
     return worker
 
@@ -254,10 +309,14 @@ def release_worker(worker: RuleWorker) -> None:
         worker.close()
 
 
-def main() -> None:
-    """Entry point of the worker process: serve queries on stdin/stdout until stdin closes."""
+def main(argv: list[str]) -> None:
+    """Entry point of the worker process: serve queries on stdin/stdout until stdin closes or the parent ends."""
+    global _GIVEN_ADDRESS_SPACE
+    _GIVEN_ADDRESS_SPACE = resource.getrlimit(resource.RLIMIT_AS)
+    if len(argv) > 1:
+        _exit_with_parent(int(argv[1]))
     _serve(sys.stdin.fileno(), sys.stdout.fileno())
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv)

@@ -3,27 +3,48 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sounding.engine.errors import InputError
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("PASS", "FAIL", "MANUAL", "SKIP", "ERROR")
-SECTIONS = {
-    1: "Root user", 2: "Organizations", 3: "Control Tower", 4: "CloudTrail", 5: "AWS Config",
-    6: "Security Hub", 7: "GuardDuty", 8: "Identity Center and IAM users", 9: "Security alerts",
-    10: "Regions", 11: "Default VPC", 12: "Access Analyzer and wildcard policies",
-    13: "Third-party access", 14: "Further services",
-}
 REQUIRED_KEYS = ("title", "severity", "section", "description", "remediation")
 OPTIONAL_KEYS = ("references", "frameworks", "scope")
-LIST_KEYS = ("references", "frameworks")
-RULE_ID = re.compile(r"^[a-z][a-z0-9_]{2,79}$")
-_HEADER_LINE = re.compile(r"^--\s?([a-z_]+):\s*(.*)$")
-_CONTINUATION = re.compile(r"^--\s{2,}(\S.*)$")
+RULE_ID = re.compile(r"[a-z][a-z0-9_]{2,79}")  # always fullmatch: "id\n" is not an id
+_HEADER_LINE = re.compile(r"--\s?([a-z_]+):\s*(.*)")
+_CONTINUATION = re.compile(r"--\s{2,}(\S.*)")
 MAX_RULE_BYTES = 256 * 1024
+LIBRARY_DIR_NAME = "_lib"  # shared views and macros beside the rule sections (engine/sql_library.py), not rules
+SECTIONS_FILE = "sections.toml"
+
+
+def builtin_rules_dir() -> Path:
+    """The built-in rule pack: rules/ of a source checkout, else the installed `sounding.rules` package."""
+    source = Path(__file__).resolve().parent.parent / "rules"
+    if source.is_dir():
+        return source
+    from importlib.resources import files
+
+    return Path(str(files("sounding.rules")))
+
+
+def is_library_file(path: Path) -> bool:
+    """Whether a file lies in a `_lib` folder of shared SQL (views and macros, not rules)."""
+    return Path(path).parent.name == LIBRARY_DIR_NAME
+
+
+def load_sections(path: Path | None = None) -> dict[int, str]:
+    """The catalog's section numbers and names, from rules/sections.toml."""
+    path = path or builtin_rules_dir() / SECTIONS_FILE
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return {int(number): str(name) for number, name in data["sections"].items()}
+
+
+SECTIONS = load_sections()
 
 
 @dataclass(frozen=True)
@@ -42,17 +63,11 @@ class Rule:
     frameworks: tuple[str, ...] = ()
     scope: str = ""
     body_line: int = 1
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def section_name(self) -> str:
         """The catalog's name for the rule's section."""
         return SECTIONS.get(self.section, str(self.section))
-
-    @property
-    def severity_rank(self) -> int:
-        """Higher is more severe."""
-        return len(SEVERITIES) - SEVERITIES.index(self.severity)
 
 
 def severity_rank(severity: str) -> int:
@@ -74,11 +89,11 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, str], int]:
                 break
             last = None
             continue
-        continuation = _CONTINUATION.match(stripped)
+        continuation = _CONTINUATION.fullmatch(stripped)
         if continuation and last is not None:
             values[last] += "\n" + continuation.group(1)
             continue
-        match = _HEADER_LINE.match(stripped)
+        match = _HEADER_LINE.fullmatch(stripped)
         if match:
             key, value = match.group(1), match.group(2).strip()
             if key in values:
@@ -90,6 +105,24 @@ def parse_header(text: str, path: Path) -> tuple[dict[str, str], int]:
     return values, body_line
 
 
+def header_problems(header: dict[str, str], required: Sequence[str] = REQUIRED_KEYS,
+                    ) -> tuple[list[str], list[tuple[str, str]]]:
+    """The required keys a header lacks, and (key, message) for each other defect: one validator for load and lint."""
+    missing = [key for key in required if not header.get(key)]
+    problems = [(key, f"unknown header key '{key}' (known: {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})")
+                for key in sorted(set(header) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))]
+    severity = header.get("severity", "")
+    if severity and severity.lower() not in SEVERITIES:
+        problems.append(("severity", f"severity '{severity}' is not one of {', '.join(SEVERITIES)}"))
+    section = header.get("section", "")
+    if section and not (section.isascii() and section.isdigit()):
+        problems.append(("section", f"section '{section}' is not a number"))
+    elif section and int(section) not in SECTIONS:
+        problems.append(("section", f"section '{section}' is not a catalog section "
+                                    f"({min(SECTIONS)}-{max(SECTIONS)}, rules/{SECTIONS_FILE})"))
+    return missing, problems
+
+
 def _split_list(value: str) -> tuple[str, ...]:
     """A list header value: comma or newline separated."""
     return tuple(part.strip() for part in re.split(r"[,\n]", value) if part.strip())
@@ -98,7 +131,9 @@ def _split_list(value: str) -> tuple[str, ...]:
 def load_rule(path: Path) -> Rule:
     """Read and validate one rule file; every defect is an InputError naming the file."""
     rule_id = path.stem
-    if not RULE_ID.match(rule_id):
+    if is_library_file(path):
+        raise InputError(path, f"a shared SQL file of a {LIBRARY_DIR_NAME} folder, not a rule")
+    if not RULE_ID.fullmatch(rule_id):
         raise InputError(path, f"rule id '{rule_id}' (the file name) must be lower_snake_case, 3-80 characters")
     data = path.read_bytes()
     if len(data) > MAX_RULE_BYTES:
@@ -110,22 +145,12 @@ def load_rule(path: Path) -> Rule:
     except UnicodeDecodeError as exc:
         raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
     header, body_line = parse_header(text, path)
-    missing = [k for k in REQUIRED_KEYS if not header.get(k)]
+    missing, problems = header_problems(header)
     if missing:
         raise InputError(path, f"header lacks {', '.join(missing)} (write '-- {missing[0]}: ...' at the top)")
-    unknown = sorted(set(header) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
-    if unknown:
-        raise InputError(path, f"unknown header key '{unknown[0]}' (known: "
-                               f"{', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)})")
-    severity = header["severity"].lower()
-    if severity not in SEVERITIES:
-        raise InputError(path, f"severity '{header['severity']}' is not one of {', '.join(SEVERITIES)}")
-    try:
-        section = int(header["section"])
-    except ValueError:
-        raise InputError(path, f"section '{header['section']}' is not a number") from None
-    if section < 1:
-        raise InputError(path, f"section {section} must be a positive number")
+    if problems:
+        raise InputError(path, problems[0][1])
+    severity, section = header["severity"].lower(), int(header["section"])
     sql = "\n".join(text.splitlines()[body_line - 1:]).strip()
     if not sql:
         raise InputError(path, "no SQL after the header")
@@ -136,24 +161,14 @@ def load_rule(path: Path) -> Rule:
                 body_line=body_line)
 
 
-def builtin_rules_dir() -> Path:
-    """The built-in rule pack: rules/ of a source checkout, else the installed `sounding.rules` package."""
-    source = Path(__file__).resolve().parent.parent / "rules"
-    if source.is_dir():
-        return source
-    from importlib.resources import files
-
-    return Path(str(files("sounding.rules")))
-
-
 def rule_files(directories: Iterable[Path]) -> list[Path]:
-    """Every rule file under the directories, in a stable order."""
+    """Every rule file under the directories, in a stable order (a `_lib` folder holds shared SQL, not rules)."""
     files: list[Path] = []
     for directory in directories:
         directory = Path(directory)
         if not directory.is_dir():
             raise InputError(directory, "rules directory does not exist")
-        files.extend(sorted(p for p in directory.rglob("*.sql") if p.is_file()))
+        files.extend(sorted(p for p in directory.rglob("*.sql") if p.is_file() and not is_library_file(p)))
     return files
 
 

@@ -26,11 +26,10 @@ RULE_TEMPLATE = """\
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     'MANUAL' AS status,
     'Example finding of {rule_id}: replace this query with the check.' AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 WHERE a.reachable
 """
 
@@ -46,7 +45,7 @@ name = "every reachable account gets a MANUAL finding"
 status = "MANUAL"
 account_id = "{account}"
 region = "global"
-resource_id = "arn:aws:::{account}"
+resource_id = "arn:aws:iam::{account}:root"
 reason_contains = "Example finding of {rule_id}"
 
 [[case]]
@@ -63,7 +62,7 @@ def section_dir_name(section: int) -> str:
 
 def scaffold_rule(rule_id: str, section: int, directory: Path, *, existing: Sequence[Path] = ()) -> tuple[Path, Path]:
     """Write <directory>/<NN-section>/<rule_id>.sql and its case file; refuse an id already in use."""
-    if not RULE_ID.match(rule_id):
+    if not RULE_ID.fullmatch(rule_id):
         raise InputError(rule_id, "a rule id is lower_snake_case, 3-80 characters, starting with a letter")
     if section not in SECTIONS:
         raise InputError("--section", f"section {section} is not a catalog section (1-{max(SECTIONS)})")

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from sounding.collector.declarations import DUCKDB_TYPES, TableSpec
 from sounding.collector.tables import ALL_TABLES
+from sounding.engine.connection import describe_library
 from sounding.engine.errors import InputError
 from sounding.engine.report.text import markdown_cell, table
+from sounding.engine.sql_library import LibraryObject, SqlLibrary, load_library
 
 DOC_PATH = "docs/tables.md"
 
@@ -20,10 +22,21 @@ class MetaTable:
     name: str
     doc: str
     columns: tuple[tuple[str, str, str], ...]  # name, DuckDB type, doc
+    source: str = ""  # the library file of a shared view; empty for a table the engine fills
+
+    @property
+    def kind(self) -> str:
+        """meta (filled by the engine) or view (shared SQL)."""
+        return "view" if self.source else "meta"
+
+    @property
+    def origin(self) -> str:
+        """Where its rows come from."""
+        return self.source or "the engine"
 
 
-# Kept in step with engine/sandbox.py by tests/engine/test_table_reference.py.
-META_TABLES: tuple[MetaTable, ...] = (
+# Kept in step with engine/connection.py by tests/engine/test_table_reference.py.
+ENGINE_META_TABLES: tuple[MetaTable, ...] = (
     MetaTable("sounding_snapshot", "One row about the collection; collected_at is 'now' for every rule.", (
         ("collected_at", "TIMESTAMP WITH TIME ZONE", "When the collection finished: use it instead of now()."),
         ("started_at", "TIMESTAMP WITH TIME ZONE", "When the collection started."),
@@ -54,31 +67,29 @@ META_TABLES: tuple[MetaTable, ...] = (
         ("error_kind", "VARCHAR", "Kind of failure (access_denied, not_implemented, ...)."),
         ("message", "VARCHAR", "The error message."),
     )),
-    MetaTable("account_regions", "The regions table joined with the collected scopes; per-region rules start here.", (
-        ("account_id", "VARCHAR", "Account id."),
-        ("region", "VARCHAR", "Region name."),
-        ("opt_in_status", "VARCHAR", "opt-in-not-required, opted-in or not-opted-in."),
-        ("enabled", "BOOLEAN", "The region is enabled for the account."),
-        ("collected", "BOOLEAN", "The region was collected in this snapshot."),
-    )),
-    MetaTable("events_alert_rules", "EventBridge rules on the default bus that have an event pattern, with "
-              "whether each has a target; test a pattern with event_pattern_admits(event_pattern, probe): true "
-              "when some event with the probe's fields (JSON, e.g. {\"source\": \"aws.iam\"}) can match it under "
-              "the full EventBridge grammar, fields the probe lacks being unconstrained (NULL for NULL input, false "
-              "for an invalid pattern); event_pattern_accepts(event_pattern, field, value) is the one-field form.", (
-        ("account_id", "VARCHAR", "Account id."),
-        ("region", "VARCHAR", "Region of the rule."),
-        ("name", "VARCHAR", "Rule name."),
-        ("state", "VARCHAR", "ENABLED, DISABLED or ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS."),
-        ("event_pattern", "VARCHAR", "The rule's event pattern, as JSON text."),
-        ("has_target", "BOOLEAN", "The rule has at least one target."),
-    )),
 )
 
 
-def find_table(name: str, specs: Sequence[TableSpec] = ALL_TABLES) -> TableSpec | MetaTable:
-    """A declared or meta table by name."""
-    for item in (*specs, *META_TABLES):
+def _library_tables(library: SqlLibrary) -> tuple[MetaTable, ...]:
+    """The shared views of rules/_lib, with the types DuckDB gives their columns and the docs their headers give."""
+    types = describe_library(library)
+    tables = []
+    for view in library.views:
+        docs = dict(view.columns)
+        tables.append(MetaTable(view.name, view.doc,
+                                tuple((name, kind, docs.get(name, "")) for name, kind in types[view.name]),
+                                source=f"rules/_lib/{view.name}.sql"))
+    return tuple(tables)
+
+
+LIBRARY = load_library()
+META_TABLES: tuple[MetaTable, ...] = ENGINE_META_TABLES + _library_tables(LIBRARY)
+MACROS: tuple[LibraryObject, ...] = LIBRARY.macros
+
+
+def find_table(name: str, specs: Sequence[TableSpec] = ALL_TABLES) -> TableSpec | MetaTable | LibraryObject:
+    """A declared table, a meta table or view, or a shared macro, by name."""
+    for item in (*specs, *META_TABLES, *MACROS):
         if item.name == name:
             return item
     raise InputError(name, "no such table (see `sounding tables`)")
@@ -95,15 +106,20 @@ def call_of(spec: TableSpec) -> str:
 def render_index(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
     """Every table on one line: name, scope, where its rows come from, what a row is."""
     rows = [[s.name, s.scope, call_of(s), s.doc] for s in sorted(specs, key=lambda s: s.name)]
-    rows.extend([m.name, "meta", "the engine", m.doc] for m in META_TABLES)
+    rows.extend([m.name, m.kind, m.origin, m.doc] for m in META_TABLES)
+    rows.extend([m.signature, "macro", f"rules/_lib/{m.name}.sql", m.doc] for m in MACROS)
     return table(["Table", "Scope", "Source", "Rows"], rows)
 
 
 def render_table(name: str, specs: Sequence[TableSpec] = ALL_TABLES) -> str:
     """One table in full: its columns with types and docs, its primary key, moto notes."""
     item = find_table(name, specs)
+    if isinstance(item, LibraryObject):
+        head = [f"{item.signature} (shared macro, rules/_lib/{item.name}.sql)", item.doc]
+        return "\n".join(head) + "\n\n" + table(["Parameter", "Doc"], [list(p) for p in item.params], max_width=100)
     if isinstance(item, MetaTable):
-        head = [f"{item.name} (meta table, provided by the engine)", item.doc]
+        what = f"shared view, {item.source}" if item.source else "meta table, provided by the engine"
+        head = [f"{item.name} ({what})", item.doc]
         columns = [list(c) for c in item.columns]
     else:
         head = [f"{item.name} ({item.scope}, {call_of(item)})", item.doc,
@@ -124,7 +140,8 @@ def render_markdown(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
            "\n| table | scope | source | rows |\n|---|---|---|---|\n"]
     out.extend(f"| [`{s.name}`](#{s.name}) | {s.scope} | {markdown_cell(call_of(s))} | {markdown_cell(s.doc)} |\n"
                for s in ordered)
-    out.extend(f"| [`{m.name}`](#{m.name}) | meta | the engine | {markdown_cell(m.doc)} |\n" for m in META_TABLES)
+    out.extend(f"| [`{m.name}`](#{m.name}) | {m.kind} | {markdown_cell(m.origin)} | {markdown_cell(m.doc)} |\n"
+               for m in META_TABLES)
     for spec in ordered:
         out.append(f"\n## {spec.name}\n\n{spec.doc}\n\n")
         out.append(f"- scope: {spec.scope}\n- source: {call_of(spec)}\n")
@@ -135,10 +152,16 @@ def render_markdown(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
             out.append(f"- moto: {spec.moto_gap}\n")
         out.append("\n| column | type | doc |\n|---|---|---|\n")
         out.extend(f"| `{c.name}` | {DUCKDB_TYPES[c.type]} | {markdown_cell(c.doc)} |\n" for c in spec.all_columns)
-    out.append("\n# Meta tables\n\nProvided by the engine for every snapshot.\n")
+    out.append("\n# Meta tables and shared views\n\nProvided by the engine for every snapshot; the views are "
+               "defined in `rules/_lib/`.\n")
     for meta in META_TABLES:
         out.append(f"\n## {meta.name}\n\n{meta.doc}\n\n| column | type | doc |\n|---|---|---|\n")
         out.extend(f"| `{n}` | {t} | {markdown_cell(d)} |\n" for n, t, d in meta.columns)
+    out.append("\n# Shared macros\n\nDefined in `rules/_lib/`; every rule may call them.\n")
+    for macro in MACROS:
+        out.append(f"\n## {macro.name}\n\n`{macro.signature}`: {markdown_cell(macro.doc)}\n\n"
+                   "| parameter | doc |\n|---|---|\n")
+        out.extend(f"| `{n}` | {markdown_cell(d)} |\n" for n, d in macro.params)
     return "".join(out)
 
 

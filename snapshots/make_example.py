@@ -38,8 +38,8 @@ def main() -> int:
         org = seed()
         print(f"seeded organization: management {org.management}, prod {org.prod}, sandbox {org.sandbox}",
               file=sys.stderr)
-        command = [sys.executable, "-m", "sounding.engine.cli", "collect", "--org", "--regions", ",".join(REGIONS),
-                   "--out", str(args.out), "--force"]
+        command = [sys.executable, "-I", "-m", "sounding.engine.cli", "collect", "--org", "--regions",
+                   ",".join(REGIONS), "--out", str(args.out), "--force"]
         return subprocess.run(command, env=env, cwd=REPO, check=False).returncode
     finally:
         server.stop()

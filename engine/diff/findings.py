@@ -72,7 +72,8 @@ def rules_not_compared(old: Snapshot, new: Snapshot, rules: Sequence[Rule]) -> d
     result = {}
     for rule in rules:
         try:
-            read = tables_read(check_sql(rule.sql).tables)
+            checked = check_sql(rule.sql)
+            read = tables_read(checked.tables | checked.functions)
         except RuleRefused:
             continue
         one_sided = sorted(read & (only_old | only_new))

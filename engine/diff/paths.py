@@ -135,6 +135,6 @@ def _render(value: Any) -> str:
 
 def _join(path: str, key: str) -> str:
     """`path.key`, or `path["odd key"]` when the key is not an identifier."""
-    if _IDENTIFIER.match(key):
+    if _IDENTIFIER.fullmatch(key):
         return f"{path}.{key}" if path else key
     return f"{path}[{json.dumps(key)}]"

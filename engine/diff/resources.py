@@ -11,12 +11,15 @@ from typing import Any
 import duckdb
 from sounding.collector.declarations import JSON
 from sounding.collector.values import iso_utc
+from sounding.engine.connection import quote_identifier as _q
+from sounding.engine.connection import quote_literal as _lit
 from sounding.engine.diff.coverage import CommonGround
 from sounding.engine.diff.model import ADDED, CHANGED, REMOVED, RowChange, TableDiff, ValueChange
 from sounding.engine.diff.paths import json_changes
 from sounding.engine.diff.volatile import volatile_columns, volatile_raw_paths
 from sounding.engine.errors import InputError
 from sounding.engine.snapshot import Snapshot
+from sounding.engine.sql_policy import BASE_CONFIG
 
 RAW = "raw"
 OCCURRENCE = "_occurrence"
@@ -29,8 +32,7 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
                 include_volatile: bool = False, progress: Callable[[str], None] | None = None,
                 ) -> list[TableDiff]:
     """The drift of each named table present in both snapshots, in name order."""
-    con = duckdb.connect(":memory:", config={"autoload_known_extensions": "false",
-                                             "autoinstall_known_extensions": "false"})
+    con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
     try:
         con.execute("SET TimeZone = 'UTC'")
         # The join of two large tables spills to disk rather than growing without bound.
@@ -184,12 +186,3 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     return value
 
-
-def _q(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    """A quoted SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"

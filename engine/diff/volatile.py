@@ -46,5 +46,5 @@ def volatile_raw_paths(table: str) -> tuple[str, ...]:
     if spec is None:
         return ()
     wanted = set(volatile_columns(table))
-    paths = {c.source for c in spec.columns if c.name in wanted and _PLAIN_PATH.match(c.source)}
+    paths = {c.source for c in spec.columns if c.name in wanted and _PLAIN_PATH.fullmatch(c.source)}
     return tuple(sorted(paths | set(VOLATILE_RAW_PATHS.get(table, ()))))

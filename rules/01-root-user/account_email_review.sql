@@ -34,7 +34,7 @@ known AS (
 SELECT
     k.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || k.account_id AS resource_id,
+    account_arn(k.account_id) AS resource_id,
     CASE WHEN k.email IS NULL THEN 'ERROR' ELSE 'MANUAL' END AS status,
     CASE
         WHEN k.email IS NULL THEN 'The account''s root e-mail address is not in this snapshot: collect with --org, '

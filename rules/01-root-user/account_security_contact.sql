@@ -13,7 +13,7 @@
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE WHEN c.account_id IS NULL THEN 'FAIL' ELSE 'PASS' END AS status,
     CASE
         WHEN c.account_id IS NULL THEN 'No SECURITY alternate contact is registered (GetAlternateContact: ResourceNotFoundException).'

@@ -22,7 +22,7 @@ WITH weak AS (
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE
         WHEN w.account_id IS NULL THEN 'FAIL'
         WHEN len(w.problems) = 0 THEN 'PASS'

@@ -21,7 +21,7 @@ listed AS (
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE
         WHEN m.account_id IS NULL OR m.master_account_id = a.account_id THEN 'SKIP'
         WHEN l.member_account_id IS NULL THEN 'ERROR'

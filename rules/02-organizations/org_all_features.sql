@@ -8,20 +8,10 @@
 -- remediation: From the management account, `aws organizations enable-all-features`, then have every
 --   invited member accept the handshake (accounts created by the organization accept automatically).
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_org_support-all-features.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id, feature_set FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id, feature_set FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id, NULL
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-)
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE WHEN sc.feature_set = 'ALL' THEN 'PASS' ELSE 'FAIL' END AS status,
     CASE
         WHEN sc.org_id IS NULL THEN 'The account is in no organization, so no organization features apply to it.'
@@ -29,5 +19,5 @@ SELECT
         ELSE 'Organization ' || sc.org_id || ' uses feature set ' || coalesce(sc.feature_set, 'unknown')
             || ': SCPs and other organization policies are unavailable; enable all features.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s

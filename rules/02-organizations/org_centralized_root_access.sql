@@ -11,17 +11,7 @@
 --   and `aws iam enable-organizations-root-sessions`; delete member root credentials via `aws sts assume-root`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management,
 --   https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id, feature_set FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id, feature_set FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id, NULL
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-features AS (
+WITH features AS (
     SELECT organization_id AS org_id,
            list_sort(list_distinct(flatten(list(coalesce(enabled_features, []))))) AS enabled
     FROM iam_organizations_features
@@ -30,7 +20,7 @@ features AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN list_contains(f.enabled, 'RootCredentialsManagement') THEN 'PASS'
@@ -53,6 +43,6 @@ SELECT
         ELSE 'Centralized root access is off: RootCredentialsManagement is not enabled (enabled features: '
             || coalesce(nullif(array_to_string(f.enabled, ', '), ''), 'none') || ').'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN features AS f ON f.org_id = sc.org_id

@@ -11,17 +11,7 @@
 --   `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["organizations:LeaveOrganization",
 --   "cloudtrail:StopLogging","cloudtrail:DeleteTrail","guardduty:DeleteDetector"],"Resource":"*"}]}`.
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-readers AS (
+WITH readers AS (
     SELECT DISTINCT o.org_id, o.account_id
     FROM organizations_organization AS o
     JOIN sounding_accounts AS a ON a.account_id = o.account_id AND a.reachable
@@ -41,7 +31,7 @@ custom AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN c.org_id IS NOT NULL THEN 'PASS'
@@ -56,7 +46,7 @@ SELECT
             || sc.account_id || ' (or run --org from a delegated administrator).'
         ELSE 'Organization ' || sc.org_id || ' has no custom SCP attached to its root, an OU or an account: only FullAWSAccess applies.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN custom AS c ON c.org_id = sc.org_id
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id

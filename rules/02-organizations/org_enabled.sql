@@ -15,7 +15,7 @@
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE WHEN o.account_id IS NULL THEN 'FAIL' ELSE 'PASS' END AS status,
     CASE
         WHEN o.account_id IS NULL

@@ -9,17 +9,7 @@
 --   (`aws ec2 delete-vpc --vpc-id vpc-xxxx --region REGION`); keep the management account for billing,
 --   organization administration and little else.
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_best-practices_mgmt-acct.html#bp_mgmt-acct_avoid-deploying
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-workload_vpcs AS (
+WITH workload_vpcs AS (
     SELECT account_id,
            string_agg(vpc_id || ' (' || region || ')', ', ' ORDER BY region, vpc_id) AS vpcs
     FROM ec2_vpcs
@@ -34,7 +24,7 @@ collected AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'SKIP'
         WHEN c.account_id IS NULL THEN 'ERROR'
@@ -49,7 +39,7 @@ SELECT
             || v.vpcs || '.'
         ELSE 'The management account has no non-default VPC in the ' || c.region_count || ' collected region(s).'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN collected AS c ON c.account_id = sc.account_id
 LEFT JOIN workload_vpcs AS v ON v.account_id = sc.account_id

@@ -9,17 +9,7 @@
 --   --account-name prod`, or Control Tower Account Factory) and move workloads out of the management account.
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_best-practices_mgmt-acct.html,
 --   https://docs.aws.amazon.com/whitepapers/latest/organizing-your-aws-environment/organizing-your-aws-environment.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-listed AS (
+WITH listed AS (
     SELECT o.org_id,
            count(DISTINCT l.member_account_id) FILTER (WHERE coalesce(l.state, l.status) = 'ACTIVE') AS active
     FROM organizations_accounts AS l
@@ -29,7 +19,7 @@ listed AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN l.org_id IS NULL THEN 'ERROR'
@@ -44,6 +34,6 @@ SELECT
         ELSE 'Organization ' || sc.org_id || ' has ' || l.active || ' ACTIVE account(s): workloads run in the '
             || 'management account, which SCPs do not restrict.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN listed AS l ON l.org_id = sc.org_id

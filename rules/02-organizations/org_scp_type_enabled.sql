@@ -9,17 +9,7 @@
 --   --policy-type SERVICE_CONTROL_POLICY` (the organization needs all features enabled first).
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/enable-policy-type.html,
 --   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id, feature_set FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id, feature_set FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id, NULL
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-readers AS (
+WITH readers AS (
     SELECT DISTINCT o.org_id, o.account_id
     FROM organizations_organization AS o
     JOIN sounding_accounts AS a ON a.account_id = o.account_id AND a.reachable
@@ -36,7 +26,7 @@ roots AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN r.org_id IS NULL THEN 'ERROR'
@@ -53,6 +43,6 @@ SELECT
             || ': the organization uses consolidated billing only; enable all features, then the policy type.'
         ELSE 'SERVICE_CONTROL_POLICY is not enabled on root ' || r.root_ids || '.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN roots AS r ON r.org_id = sc.org_id

@@ -10,17 +10,7 @@
 --   then enroll the existing OUs and accounts.
 -- references: https://docs.aws.amazon.com/controltower/latest/userguide/what-is-control-tower.html,
 --   https://docs.aws.amazon.com/controltower/latest/userguide/lz-api-list.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-membership AS (SELECT DISTINCT account_id, org_id FROM organizations_organization),
+WITH membership AS (SELECT DISTINCT account_id, org_id FROM organizations_organization),
 zones AS (
     SELECT m.org_id, string_agg(DISTINCT z.arn, ', ' ORDER BY z.arn) AS arns
     FROM controltower_landing_zones AS z
@@ -37,7 +27,7 @@ listed AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'MANUAL'
         WHEN z.org_id IS NOT NULL THEN 'PASS'
@@ -55,7 +45,7 @@ SELECT
         ELSE 'Organization ' || sc.org_id || ' has no Control Tower landing zone and ' || l.active
             || ' ACTIVE account(s): confirm its baseline is governed another way.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN zones AS z ON z.org_id = sc.org_id
 LEFT JOIN listed AS l ON l.org_id = sc.org_id

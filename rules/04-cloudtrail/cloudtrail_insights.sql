@@ -79,7 +79,7 @@ verdict AS (
 SELECT
     v.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || v.account_id AS resource_id,
+    account_arn(v.account_id) AS resource_id,
     CASE WHEN v.passing IS NOT NULL THEN 'PASS' WHEN v.unknown THEN 'ERROR' ELSE 'FAIL' END AS status,
     CASE
         WHEN v.passing IS NOT NULL THEN 'Logging ' || v.passing || ' Insights events.'

@@ -162,7 +162,7 @@ verdict AS (
 SELECT
     v.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || v.account_id AS resource_id,
+    account_arn(v.account_id) AS resource_id,
     CASE WHEN coalesce(v.passes, false) THEN 'PASS' WHEN v.unknown THEN 'ERROR' ELSE 'FAIL' END AS status,
     CASE
         WHEN coalesce(v.passes, false) THEN 'Multi-region ' || v.passing

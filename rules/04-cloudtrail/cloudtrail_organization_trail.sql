@@ -54,7 +54,7 @@ SELECT
     v.management AS account_id,
     'global' AS region,
     CASE WHEN v.in_org THEN 'arn:' || s.partition || ':organizations::' || v.management || ':organization/'
-        || coalesce(v.org_id, 'unknown') ELSE 'arn:' || s.partition || ':::' || v.management END AS resource_id,
+        || coalesce(v.org_id, 'unknown') ELSE account_arn(v.management) END AS resource_id,
     CASE
         WHEN NOT v.in_org THEN 'FAIL'
         WHEN v.logging_trail IS NOT NULL THEN 'PASS'

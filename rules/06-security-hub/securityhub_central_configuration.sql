@@ -15,26 +15,9 @@
 --   and attach a configuration policy to the organization root.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/central-configuration-intro.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-aggregation.html
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-scopes AS (
-    SELECT DISTINCT org_id, org_arn, master_account_id AS account_id FROM org_accounts
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM org_accounts)
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION ALL
-    SELECT account_id, account_id FROM scopes WHERE org_id IS NULL
-),
-admins AS (
+WITH admins AS (
     SELECT m.scope_account_id, string_agg(DISTINCT d.delegated_account_id, ', ' ORDER BY d.delegated_account_id) AS ids
-    FROM members AS m
+    FROM org_members AS m
     JOIN organizations_delegated_administrators AS d ON d.account_id = m.account_id
     WHERE d.service_principal = 'securityhub.amazonaws.com'
     GROUP BY m.scope_account_id
@@ -42,7 +25,7 @@ admins AS (
 central AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT c.account_id || ' in ' || c.region, ', ' ORDER BY c.account_id || ' in ' || c.region) AS wheres
-    FROM members AS m
+    FROM org_members AS m
     JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
     WHERE c.configuration_type = 'CENTRAL' AND c.configuration_status = 'ENABLED'
     GROUP BY m.scope_account_id
@@ -52,7 +35,7 @@ central_not_enabled AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT c.account_id || ' in ' || c.region || ' is ' || coalesce(c.configuration_status, 'of unknown status'),
                       ', ') AS wheres
-    FROM members AS m
+    FROM org_members AS m
     JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
     WHERE c.configuration_type = 'CENTRAL' AND c.configuration_status IS DISTINCT FROM 'ENABLED'
     GROUP BY m.scope_account_id
@@ -61,7 +44,7 @@ aggregators AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT split_part(f.finding_aggregator_arn, ':', 4), ', '
                       ORDER BY split_part(f.finding_aggregator_arn, ':', 4)) AS regions
-    FROM members AS m
+    FROM org_members AS m
     JOIN securityhub_finding_aggregators AS f ON f.account_id = m.account_id
     GROUP BY m.scope_account_id
 ),
@@ -69,13 +52,13 @@ judged AS (
     SELECT
         sc.account_id,
         sc.org_id,
-        coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+        coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
         EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
         ad.ids AS admin_ids,
         ce.wheres AS central_in,
         cn.wheres AS central_not_enabled,
         ag.regions AS aggregation_regions
-    FROM scopes AS sc
+    FROM org_scopes AS sc
     CROSS JOIN sounding_snapshot AS s
     LEFT JOIN admins AS ad ON ad.scope_account_id = sc.account_id
     LEFT JOIN central AS ce ON ce.scope_account_id = sc.account_id

@@ -10,29 +10,12 @@
 --   (or Organizations-wide: `aws organizations register-delegated-administrator --account-id SECURITY_ACCOUNT_ID
 --   --service-principal guardduty.amazonaws.com`), then enable auto-enable for members from that account.
 -- references: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-scopes AS (
-    SELECT DISTINCT org_id, org_arn, master_account_id AS account_id FROM org_accounts
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM org_accounts)
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION
-    SELECT account_id, account_id FROM scopes
-),
-admins AS (
+WITH admins AS (
     SELECT m.scope_account_id AS account_id,
            string_agg(DISTINCT g.admin_account_id, ', ' ORDER BY g.admin_account_id)
                FILTER (WHERE g.admin_account_id <> m.scope_account_id) AS others,
            bool_or(g.admin_account_id = m.scope_account_id) AS is_self
-    FROM members AS m
+    FROM org_members AS m
     JOIN guardduty_admin_accounts AS g ON g.account_id = m.account_id
     WHERE g.admin_status = 'ENABLED'
     GROUP BY m.scope_account_id
@@ -41,11 +24,11 @@ judged AS (
     SELECT
         sc.account_id,
         sc.org_id,
-        coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+        coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
         EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
         ad.others,
         coalesce(ad.is_self, false) AS is_self
-    FROM scopes AS sc
+    FROM org_scopes AS sc
     CROSS JOIN sounding_snapshot AS s
     LEFT JOIN admins AS ad ON ad.account_id = sc.account_id
 )

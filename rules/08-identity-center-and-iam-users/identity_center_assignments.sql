@@ -10,26 +10,9 @@
 --   --target-id ACCOUNT_ID --permission-set-arn PERMISSION_SET_ARN --principal-type GROUP --principal-id GROUP_ID`.
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html
 -- frameworks: CIS 1.21
-WITH org_accounts AS (
-    SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
-    FROM organizations_organization
-),
-scopes AS (
-    SELECT DISTINCT org_id, org_arn, master_account_id AS account_id FROM org_accounts
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM org_accounts)
-),
-members AS (
-    SELECT sc.account_id AS scope_account_id, oa.account_id
-    FROM scopes AS sc JOIN org_accounts AS oa ON oa.org_id = sc.org_id
-    UNION
-    SELECT account_id, account_id FROM scopes
-),
-instances AS (
+WITH instances AS (
     SELECT DISTINCT m.scope_account_id, i.account_id, i.region, i.instance_arn
-    FROM members AS m
+    FROM org_members AS m
     JOIN sso_instances AS i ON i.account_id = m.account_id
     WHERE i.status = 'ACTIVE' AND coalesce(i.owner_account_id, i.account_id) = m.scope_account_id
 ),
@@ -49,13 +32,13 @@ judged AS (
     SELECT
         sc.account_id,
         sc.org_id,
-        coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+        coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
         EXISTS (SELECT 1 FROM sounding_accounts AS a WHERE a.account_id = sc.account_id AND a.reachable) AS collected,
         a.n_instances,
         a.n_sets,
         a.n_accounts,
         a.n_assignments
-    FROM scopes AS sc
+    FROM org_scopes AS sc
     CROSS JOIN sounding_snapshot AS s
     LEFT JOIN assigned AS a ON a.scope_account_id = sc.account_id
 )

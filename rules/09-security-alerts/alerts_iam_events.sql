@@ -67,7 +67,7 @@ per_account AS (
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE WHEN p.good IS NOT NULL THEN 'PASS'
          WHEN NOT EXISTS (SELECT 1 FROM sounding_scopes AS c WHERE c.account_id = a.account_id
                           AND c.region = h.region) THEN 'ERROR'

@@ -12,7 +12,7 @@
 SELECT
     r.account_id,
     r.region,
-    'arn:' || s.partition || ':::' || r.account_id AS resource_id,
+    account_arn(r.account_id) AS resource_id,
     CASE
         WHEN NOT r.enabled THEN 'SKIP'
         WHEN r.opt_in_status = 'opted-in' THEN 'MANUAL'

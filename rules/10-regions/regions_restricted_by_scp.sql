@@ -25,13 +25,6 @@ WITH RECURSIVE
 org AS (
     SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
 ),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
 membership AS (SELECT DISTINCT account_id, org_id, master_account_id FROM organizations_organization),
 read_orgs AS (SELECT DISTINCT m.org_id FROM organizations_policies AS p JOIN membership AS m ON m.account_id = p.account_id),
 -- Deny statements on every action (Action "*" or a NotAction list) and every resource, conditioned on the
@@ -148,7 +141,7 @@ verdict AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN ro.org_id IS NULL THEN 'ERROR'
@@ -170,7 +163,7 @@ SELECT
             || ' for every member account (the management account is exempt from SCPs)'
             || coalesce('; principals or calls exempted by ' || v.exemptions, '') || '.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id
 LEFT JOIN verdict AS v ON v.org_id = sc.org_id

@@ -13,17 +13,7 @@
 --   {"ec2:Vpc":["arn:aws:ec2:eu-west-1:111111111111:vpc/vpc-approved"]}}}]}`, and delete default VPCs.
 -- references: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html#amazonec2-policy-keys,
 --   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_vpc.html
-WITH org AS (
-    SELECT DISTINCT org_id, arn AS org_arn, master_account_id FROM organizations_organization
-),
-scopes AS (
-    SELECT org_id, org_arn, master_account_id AS account_id FROM org
-    UNION ALL
-    SELECT NULL, NULL, a.account_id
-    FROM sounding_accounts AS a
-    WHERE a.reachable AND a.account_id NOT IN (SELECT account_id FROM organizations_organization)
-),
-membership AS (SELECT DISTINCT account_id, org_id FROM organizations_organization),
+WITH membership AS (SELECT DISTINCT account_id, org_id FROM organizations_organization),
 read_orgs AS (SELECT DISTINCT m.org_id FROM organizations_policies AS p JOIN membership AS m ON m.account_id = p.account_id),
 guards AS (
     SELECT m.org_id, string_agg(DISTINCT st.policy_name, ', ' ORDER BY st.policy_name) AS policies
@@ -43,7 +33,7 @@ guards AS (
 SELECT
     sc.account_id,
     'global' AS region,
-    coalesce(sc.org_arn, 'arn:' || s.partition || ':::' || sc.account_id) AS resource_id,
+    coalesce(sc.org_arn, account_arn(sc.account_id)) AS resource_id,
     CASE
         WHEN sc.org_id IS NULL THEN 'FAIL'
         WHEN g.org_id IS NOT NULL THEN 'PASS'
@@ -58,7 +48,7 @@ SELECT
             || sc.account_id || ' (or run --org from a delegated administrator).'
         ELSE 'No attached SCP denies resource creation conditioned on ec2:Vpc.'
     END AS reason
-FROM scopes AS sc
+FROM org_scopes AS sc
 CROSS JOIN sounding_snapshot AS s
 LEFT JOIN guards AS g ON g.org_id = sc.org_id
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id

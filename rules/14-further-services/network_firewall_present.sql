@@ -19,7 +19,7 @@ WITH firewalls AS (
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE WHEN f.n > 0 THEN 'PASS' ELSE 'MANUAL' END AS status,
     CASE
         WHEN f.n > 0 THEN f.n::VARCHAR || ' Network Firewall firewall(s) in ' || f.regions || '.'

@@ -21,7 +21,7 @@ WITH lakes AS (
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE WHEN l.regions IS NOT NULL THEN 'PASS' ELSE 'FAIL' END AS status,
     CASE
         WHEN l.regions IS NOT NULL THEN 'Security Lake data lake in ' || l.regions || '.'

@@ -12,7 +12,7 @@
 SELECT
     a.account_id,
     'global' AS region,
-    'arn:' || s.partition || ':::' || a.account_id AS resource_id,
+    account_arn(a.account_id) AS resource_id,
     CASE
         WHEN sh.subscription_state = 'ACTIVE' THEN 'PASS'
         WHEN sh.account_id IS NULL THEN 'ERROR'

@@ -14,7 +14,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
+SOUNDING = [sys.executable, "-I", "-m", "sounding.engine.cli"]
 
 
 def sounding(*args: str) -> subprocess.CompletedProcess[str]:

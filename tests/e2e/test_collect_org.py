@@ -16,7 +16,7 @@ from tests.e2e.org_seed import REGION_LOCK, SeededOrg, seed_organization, seed_s
 
 pytestmark = pytest.mark.e2e
 
-SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
+SOUNDING = [sys.executable, "-I", "-m", "sounding.engine.cli"]
 REGIONS = ("eu-west-1", "us-east-1")
 
 

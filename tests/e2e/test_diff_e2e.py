@@ -15,12 +15,12 @@ from sounding.collector.tables import TABLES_BY_NAME
 
 pytestmark = pytest.mark.e2e
 
-SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
+SOUNDING = [sys.executable, "-I", "-m", "sounding.engine.cli"]
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 BUCKET = "audit-logs-e2e"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/nomfa"
-ACCOUNT_RESOURCE = f"arn:aws:::{ACCOUNT}"
+ACCOUNT_RESOURCE = f"arn:aws:iam::{ACCOUNT}:root"
 REGION_RESOURCE = f"arn:aws::{REGION}:{ACCOUNT}"
 # Which changes this test makes depends on the tables the collector declares.
 HAS_TRAILS = "cloudtrail_trails" in TABLES_BY_NAME

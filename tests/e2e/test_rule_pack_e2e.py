@@ -32,12 +32,13 @@ def test_collect_and_evaluate_the_example_organization(moto_server, tmp_path: Pa
     org = seed()
     out = tmp_path / "snap"
     env = dict(os.environ)
-    collected = subprocess.run([sys.executable, "-m", "sounding.engine.cli", "collect", "--org", "--regions",
+    collected = subprocess.run([sys.executable, "-I", "-m", "sounding.engine.cli", "collect", "--org", "--regions",
                                 ",".join(REGIONS), "--out", str(out), "-q"], capture_output=True, text=True,
                                env=env, timeout=600)
     assert collected.returncode == 0, collected.stderr
-    evaluated = subprocess.run([sys.executable, "-m", "sounding.engine.cli", "evaluate", str(out), "--format", "json",
-                                "-q", "--fail-on", "none", "--allow-errors"], capture_output=True, text=True, env=env,
+    evaluated = subprocess.run([sys.executable, "-I", "-m", "sounding.engine.cli", "evaluate", str(out), "--format",
+                                "json", "-q", "--fail-on", "none", "--allow-errors"], capture_output=True, text=True,
+                                env=env,
                                timeout=600)
     assert evaluated.returncode == 0, evaluated.stderr
     actual = sorted(key(f) for f in json.loads(evaluated.stdout)["findings"])

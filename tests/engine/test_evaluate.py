@@ -81,7 +81,7 @@ def test_a_gap_scope_without_findings_still_gets_an_error(tmp_path: Path) -> Non
                                 "FROM account_regions WHERE false"))
     [finding] = evaluate(open_snapshot(snap), [rule]).findings
     assert (finding.status, finding.account_id, finding.region, finding.resource_id) == \
-        ("ERROR", "111111111111", "global", "arn:aws:::111111111111")
+        ("ERROR", "111111111111", "global", "arn:aws:iam::111111111111:root")
 
 
 def test_a_table_the_snapshot_lacks_is_error_for_every_account(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sounding.engine.evaluate import evaluate
 from sounding.engine.rules import load_rule
-from sounding.engine.sandbox import RuleRefused, check_sql
 from sounding.engine.snapshot import open_snapshot
+from sounding.engine.sql_policy import RuleRefused, check_sql
 
 from tests.builders import write_rule
 
@@ -79,3 +79,53 @@ def test_check_sql_reports_tables_without_ctes() -> None:
 def test_check_sql_finds_functions_in_subqueries() -> None:
     with pytest.raises(RuleRefused, match="getenv"):
         check_sql("SELECT 1 WHERE 1 IN (SELECT length(getenv('HOME')))")
+
+
+def _engine_imports() -> dict[str, set[str]]:
+    """Every engine and collector module and the Sounding modules it imports (at the top or inside a function)."""
+    import ast
+
+    repo = Path(__file__).resolve().parents[2]
+    modules: dict[str, set[str]] = {}
+    for top in ("engine", "collector"):
+        for path in (repo / top).rglob("*.py"):
+            parts = [p for p in path.relative_to(repo / top).with_suffix("").parts if p != "__init__"]
+            name = ".".join(["sounding", top, *parts])
+            found = set()
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sounding."):
+                    found.add(str(node.module))
+                elif isinstance(node, ast.Import):
+                    found.update(a.name for a in node.names if a.name.startswith("sounding."))
+            modules[name] = found - {name}  # a package importing its own submodules is no cycle
+    return modules
+
+
+def test_no_import_cycle_in_the_engine() -> None:
+    """sql_policy <- sql_library <- connection <- rule_process <- sandbox: nothing imports back (12.3)."""
+    modules = _engine_imports()
+    state: dict[str, str] = {}
+    cycles: list[list[str]] = []
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = "open"
+        for dep in sorted(modules.get(name, ())):
+            if dep in modules and state.get(dep) == "open":
+                cycles.append([*path[path.index(dep):], dep] if dep in path else [name, dep])
+            elif dep in modules and dep not in state:
+                visit(dep, [*path, dep])
+        state[name] = "done"
+
+    for name in sorted(modules):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+    assert "sounding.engine.sandbox" not in modules["sounding.engine.rule_process"]
+    assert not modules["sounding.engine.sql_policy"] & {"sounding.engine.sandbox", "sounding.engine.connection"}
+
+
+def test_sql_nested_too_deeply_to_check_is_refused_not_a_traceback() -> None:
+    with pytest.raises(RuleRefused, match="SQL is nested too deeply to check"):
+        check_sql("SELECT " + "coalesce(" * 900 + "1" + ")" * 900)
+    with pytest.raises(RuleRefused, match="does not parse"):
+        check_sql("SELECT " + "(" * 5000 + "1" + ")" * 5000)

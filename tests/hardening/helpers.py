@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-SOUNDING = [sys.executable, "-m", "sounding.engine.cli"]
+SOUNDING = [sys.executable, "-I", "-m", "sounding.engine.cli"]
 
 
 def sounding(*args: str, timeout: float = 300, **kwargs: object) -> subprocess.CompletedProcess[str]:

@@ -29,7 +29,9 @@ class MotoServer:
         # scenarios that attach AWS managed policies ask for them.
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES=str(managed_policies).lower(),
                    MOTO_EC2_LOAD_DEFAULT_AMIS="false")
-        executable = shutil.which("moto_server") or str(Path(sys.executable).with_name("moto_server"))
+        # The moto_server installed beside this interpreter, by its path; PATH only when there is none.
+        beside = Path(sys.executable).with_name("moto_server")
+        executable = str(beside) if beside.is_file() else shutil.which("moto_server") or str(beside)
         self.process = subprocess.Popen([executable, "-H", "127.0.0.1", "-p", str(self.port)], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + start_timeout

@@ -1,0 +1,133 @@
+"""The shared SQL library (rules/_lib): loaded in order, dependencies found from the SQL, usable by any rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sounding.collector.synthetic import build_snapshot
+from sounding.collector.tables import TABLES_BY_NAME
+from sounding.engine.connection import describe_library
+from sounding.engine.errors import InputError
+from sounding.engine.evaluate import evaluate, tables_read
+from sounding.engine.rules import builtin_rules_dir, load_rule, rule_files
+from sounding.engine.snapshot import open_snapshot
+from sounding.engine.sql_library import library_dir, load_library
+from sounding.engine.sql_policy import check_sql
+
+from tests.builders import write_rule
+
+ACCOUNT = "111111111111"
+
+
+def test_every_object_is_loaded_after_what_it_reads() -> None:
+    library = load_library()
+    names = [o.name for o in library.objects]
+    assert sorted(names) == ["account_arn", "account_regions", "events_alert_rules", "org_members", "org_scopes"]
+    assert names.index("org_scopes") < names.index("org_members")
+    for position, obj in enumerate(library.objects):
+        assert not (obj.reads & set(names[position:]) - {obj.name}), obj.name
+
+
+def test_dependencies_are_found_from_the_sql() -> None:
+    """What a view reads comes from its parse tree, not from a hand-kept list."""
+    library = load_library()
+    assert library.find("account_regions").reads >= {"regions", "sounding_scopes"}
+    assert library.find("events_alert_rules").reads >= {"events_rules", "events_targets"}
+    assert library.find("org_scopes").reads >= {"organizations_organization", "sounding_accounts"}
+    assert library.find("account_arn").reads >= {"sounding_snapshot"}
+    assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
+
+
+def test_a_rule_reading_a_view_depends_on_its_collected_tables() -> None:
+    checked = check_sql("SELECT * FROM events_alert_rules JOIN org_scopes USING (account_id)")
+    collected = {n for n in tables_read(checked.tables | checked.functions) if n in TABLES_BY_NAME}
+    assert collected == {"events_rules", "events_targets", "organizations_organization"}
+
+
+def test_library_files_are_not_rules() -> None:
+    """The loader, lint and `rules test` find rules through rule_files, which skips rules/_lib."""
+    found = rule_files([builtin_rules_dir()])
+    assert found and not [p for p in found if "_lib" in p.parts]
+    assert library_dir().is_dir() and list(library_dir().glob("*.sql"))
+
+
+def test_a_users_rule_folder_named_lib_is_skipped_too(tmp_path: Path) -> None:
+    write_rule(tmp_path / "_lib", "not_a_rule", "SELECT 1")
+    rule = write_rule(tmp_path / "01-mine", "a_rule", "SELECT 1")
+    assert rule_files([tmp_path]) == [rule]
+
+
+def test_every_view_column_is_documented() -> None:
+    described = describe_library()
+    for view in load_library().views:
+        assert [name for name, _ in view.columns] == [name for name, _ in described[view.name]], view.name
+    for macro in load_library().macros:
+        assert all(doc for _, doc in macro.params), macro.name
+
+
+def test_a_user_rule_uses_the_shared_view_and_macro(tmp_path: Path) -> None:
+    """org_scopes gives an account in no organization its own row; account_arn names the account."""
+    snapshot = build_snapshot(tmp_path / "snap", {}, accounts=[ACCOUNT],
+                              collected_at=datetime(2026, 3, 1, tzinfo=UTC),
+                              tables=["regions", "organizations_organization"])
+    rule = load_rule(write_rule(tmp_path / "rules", "uses_library",
+                                "SELECT account_id, 'global' AS region, account_arn(account_id) AS resource_id, "
+                                "'PASS' AS status, 'in no organization' AS reason FROM org_scopes "
+                                "WHERE org_id IS NULL"))
+    findings = evaluate(open_snapshot(snapshot), [rule]).findings
+    assert [(f.account_id, f.resource_id, f.status) for f in findings] == [
+        (ACCOUNT, f"arn:aws:iam::{ACCOUNT}:root", "PASS")]
+
+
+def test_a_gap_behind_a_shared_view_makes_the_rule_error(tmp_path: Path) -> None:
+    snapshot = build_snapshot(tmp_path / "snap", {}, accounts=[ACCOUNT],
+                              tables=["regions", "organizations_organization"],
+                              gaps=[{"account_id": ACCOUNT, "table": "organizations_organization",
+                                     "error_code": "AccessDenied"}])
+    rule = load_rule(write_rule(tmp_path / "rules", "reads_view",
+                                "SELECT account_id, 'global' AS region, 'x' AS resource_id, 'PASS' AS status, "
+                                "'ok' AS reason FROM org_scopes"))
+    statuses = {f.status for f in evaluate(open_snapshot(snapshot), [rule]).findings}
+    assert statuses == {"ERROR"}
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("-- doc: d\nCREATE VIEW other AS SELECT 1", "defines other, but the file is named thing"),
+    ("CREATE VIEW thing AS SELECT 1", "header lacks doc"),
+    ("-- doc: d\nCREATE VIEW thing AS SELECT getenv('HOME')", "function getenv() is not allowed"),
+    ("-- doc: d\nCREATE TABLE thing AS SELECT 1", "holds one CREATE VIEW"),
+    ("-- doc: d\nCREATE MACRO thing(a) AS a", "document each parameter"),
+    ("-- doc: d\nCREATE VIEW thing AS SELECT FROM WHERE", "SQL does not parse"),
+])
+def test_a_defective_library_file_is_an_input_error(tmp_path: Path, text: str, problem: str) -> None:
+    (tmp_path / "thing.sql").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_library(tmp_path)
+    assert problem in info.value.problem
+    assert info.value.path == str(tmp_path / "thing.sql")
+
+
+def test_a_cycle_between_library_objects_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "one.sql").write_text("-- doc: d\nCREATE VIEW one AS SELECT * FROM two", encoding="utf-8")
+    (tmp_path / "two.sql").write_text("-- doc: d\nCREATE VIEW two AS SELECT * FROM one", encoding="utf-8")
+    with pytest.raises(InputError, match="reads itself"):
+        load_library(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["lint", "test"])
+def test_a_library_file_named_as_a_rule_is_refused(command: str) -> None:
+    from click.testing import CliRunner
+    from sounding.engine.cli import cli
+
+    path = library_dir() / "org_scopes.sql"
+    result = CliRunner().invoke(cli, ["rules", command, str(path)])
+    assert (result.exit_code, result.stderr) == (2, f"error: {path}: a shared SQL file of a _lib folder, not a rule\n")
+
+
+def test_library_names_do_not_shadow_tables() -> None:
+    from sounding.engine.connection import ENGINE_TABLES
+
+    names = {o.name for o in load_library().objects}
+    assert not names & (set(TABLES_BY_NAME) | set(ENGINE_TABLES))
