@@ -115,7 +115,7 @@ def test_only_the_accounts_asked_for(evaluation: Evaluation) -> None:
 
 def test_a_gap_in_securityhub_hub_is_not_read_as_disabled(tmp_path: Path) -> None:
     """Where DescribeHub failed, whether Security Hub is on is unknown: counted apart, not exported."""
-    plan = build_plan(export_evaluation(tmp_path, hub_gap=True))
+    plan = build_plan(export_evaluation(tmp_path / "snap", hub_gap=True))
     try:
         assert (MEMBER, "us-east-1") not in plan.destinations
         assert plan.left_out["unknown whether Security Hub is enabled (gap in securityhub_hub)"] == 4
