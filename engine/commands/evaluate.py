@@ -21,6 +21,8 @@ from sounding.engine.rules import SEVERITIES, STATUSES
 @click.option("--section", "sections", multiple=True, type=int, help="Only rules of these sections.")
 @click.option("--severity", "severities", multiple=True, type=click.Choice(SEVERITIES),
               help="Only rules of these severities.")
+@click.option("--framework", "frameworks", multiple=True, metavar="ID",
+              help="Only rules mapped to a control of these frameworks (repeatable; ids in rules/frameworks.toml).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="Only report findings with these statuses.")
 @click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="info", show_default=True,
@@ -34,7 +36,8 @@ from sounding.engine.rules import SEVERITIES, STATUSES
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @handles_errors
 def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
-             sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
+             sections: tuple[int, ...], severities: tuple[str, ...], frameworks: tuple[str, ...],
+             statuses: tuple[str, ...],
              fail_on: str, timeout: float, waivers_file: Path | None, output_format: str, output: Path | None,
              quiet: bool) -> None:
     """Run the rules over a snapshot, offline, and report the findings.
@@ -52,7 +55,7 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
 
     snap = open_snapshot(snapshot)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
-                         severities=severities)
+                         severities=severities, frameworks=frameworks)
     waivers_path = find_waivers_file(waivers_file)
     waivers = load_waivers(waivers_path) if waivers_path else None
     evaluation = run_evaluate(snap, rules, timeout=timeout, progress=None if quiet else say)

@@ -59,7 +59,8 @@ def list_rules(rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[st
     rows = [{"id": r.id, "severity": r.severity, "section": r.section, "section_name": r.section_name,
              "title": r.title} for r in chosen]
     if output_format == "json":
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        mapped = [{**row, "frameworks": list(r.frameworks)} for row, r in zip(rows, chosen, strict=True)]
+        click.echo(json.dumps(mapped, indent=2, ensure_ascii=False))
     elif output_format == "csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=["id", "severity", "section", "section_name", "title"],

@@ -85,10 +85,10 @@ def resource_type(resource_id: str) -> str:
 
 
 def standards(rule: Rule | None) -> list[str]:
-    """The frameworks' names ("CIS" of "CIS 1.5"), sorted and unique."""
+    """The frameworks' ids ("cis-5.0" of "cis-5.0:1.4"), sorted and unique."""
     if rule is None:
         return []
-    return sorted({f.split(" ", 1)[0] for f in rule.frameworks})
+    return sorted({f.split(":", 1)[0] for f in rule.frameworks})
 
 
 def cut(text: str, limit: int) -> str:

@@ -49,9 +49,9 @@ def test_failed_root_finding(findings: list[dict[str, Any]]) -> None:
     assert finding["AwsAccountId"] == "222222222222"
     assert finding["CreatedAt"] == finding["UpdatedAt"] == "2026-03-01T12:00:00.000Z"
     assert finding["Severity"] == {"Label": "CRITICAL", "Original": "critical"}
-    assert finding["Types"] == ["Software and Configuration Checks/Industry and Regulatory Standards/CIS",
-                                "Software and Configuration Checks/Industry and Regulatory Standards/FSBP"]
-    assert finding["Compliance"] == {"Status": "FAILED", "RelatedRequirements": ["CIS 1.5", "FSBP IAM.9"]}
+    assert finding["Types"] == ["Software and Configuration Checks/Industry and Regulatory Standards/cis-3.0",
+                                "Software and Configuration Checks/Industry and Regulatory Standards/fsbp"]
+    assert finding["Compliance"] == {"Status": "FAILED", "RelatedRequirements": ["cis-3.0:1.5", "fsbp:IAM.9"]}
     assert finding["Resources"] == [{"Type": "AwsAccount", "Id": "arn:aws:iam::222222222222:root",
                                      "Partition": "aws"}]
     assert finding["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/")

@@ -63,8 +63,8 @@ def test_failed_critical_root_finding_maps_every_field(events: list[dict[str, An
     event = next(e for e in events if e["status_code"] == "FAIL" and e["metadata"]["event_code"] == "report_root_mfa")
     assert (event["category_uid"], event["class_uid"], event["activity_id"], event["type_uid"]) == (2, 2003, 1, 200301)
     assert (event["severity_id"], event["severity"], event["status_id"], event["status"]) == (5, "Critical", 1, "New")
-    assert event["compliance"] == {"control": "report_root_mfa", "requirements": ["CIS 1.5", "FSBP IAM.9"],
-                                   "standards": ["CIS", "FSBP"], "status": "Fail", "status_code": "FAIL",
+    assert event["compliance"] == {"control": "report_root_mfa", "requirements": ["cis-3.0:1.5", "fsbp:IAM.9"],
+                                   "standards": ["cis-3.0", "fsbp"], "status": "Fail", "status_code": "FAIL",
                                    "status_id": 3}
     assert event["resources"] == [{"cloud_partition": "aws", "type": "AwsAccount",
                                    "uid": "arn:aws:iam::222222222222:root"}]
