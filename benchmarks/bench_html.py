@@ -87,7 +87,8 @@ def evaluation(accounts: int) -> Any:
     rules = load_rules([builtin_rules_dir()])
     names = [{"account_id": account_id(i), "name": f"workload-{i:04d}"} for i in range(accounts)]
     manifest = {"format_version": 1, "tool_version": "bench", "regions": list(REGIONS), "gaps": [], "api_calls": 0,
-                "caller": {}, "collection": {"started_at": "2026-03-01T11:00:00Z", "finished_at": "2026-03-01T12:00:00Z"}}
+                "caller": {},
+                "collection": {"started_at": "2026-03-01T11:00:00Z", "finished_at": "2026-03-01T12:00:00Z"}}
     snapshot = SimpleNamespace(manifest=manifest, accounts=names, collected_at=datetime(2026, 3, 1, 12, tzinfo=UTC))
     return Evaluation(snapshot, rules, Findings(rules, accounts))  # type: ignore[arg-type]
 

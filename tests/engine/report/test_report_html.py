@@ -1,4 +1,4 @@
-"""HTML: one self-contained page, summary first, every finding in the embedded columns, nothing loaded from elsewhere."""
+"""HTML: one self-contained page, summary first, every finding in the embedded columns, nothing loaded."""
 
 from __future__ import annotations
 
@@ -76,7 +76,8 @@ def embedded(text: str) -> tuple[dict, list[tuple]]:
         rule = meta["rules"][columns["rule"][k]]
         details = columns["details"][k]
         waiver = columns["waiver"][k]
-        rows.append((rule["id"], rule["title"], rule["severity"], rule["section"], meta["statuses"][columns["status"][k]],
+        status = meta["statuses"][columns["status"][k]]
+        rows.append((rule["id"], rule["title"], rule["severity"], rule["section"], status,
                      meta["accounts"][columns["account"][k]][0], meta["regions"][columns["region"][k]],
                      columns["resource"][k], columns["reason"][k], json.loads(details) if details else {},
                      waiver.startswith("+"), waiver[1:]))
