@@ -9,8 +9,16 @@ import pytest
 from click.testing import CliRunner
 from sounding.engine.cli import cli
 from sounding.engine.errors import InputError
-from sounding.engine.frameworks import (ControlSummary, check_ids, control_key, control_summaries, parse_frameworks,
-                                        registry, rule_status_counts, status_totals)
+from sounding.engine.frameworks import (
+    ControlSummary,
+    check_ids,
+    control_key,
+    control_summaries,
+    parse_frameworks,
+    registry,
+    rule_status_counts,
+    status_totals,
+)
 from sounding.engine.rules import builtin_rules_dir, load_rule, load_rules
 
 from tests.engine.report.report_fixture import RULES_DIR, build_evaluation
