@@ -1,4 +1,4 @@
-"""Frameworks: the registry, the `-- frameworks:` header, `evaluate --framework`, `rules list` JSON, control summaries."""
+"""Frameworks: the registry, the header, `evaluate --framework`, `rules list` JSON, control summaries."""
 
 from __future__ import annotations
 
