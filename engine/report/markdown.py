@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
+from sounding.engine.report import framework_tables
 from sounding.engine.report.summary import snapshot_facts, summarize
 from sounding.engine.rules import SEVERITIES, STATUSES
 
@@ -56,7 +57,7 @@ def finding_line(finding: Finding) -> str:
 
 def render(evaluation: Evaluation, limit: int = COMMENT_LIMIT) -> str:
     """The Markdown report, cut with a note when it would not fit in `limit` characters."""
-    out = header(evaluation)
+    out = header(evaluation) + framework_tables.markdown(evaluation)
     shown = [f for f in evaluation.findings if f.status in SHOWN]
     if not shown:
         return out + "\nNo FAIL or ERROR findings.\n"

@@ -19,6 +19,7 @@ from sounding.engine.frameworks import (
     rule_status_counts,
     status_totals,
 )
+from sounding.engine.report import framework_tables
 from sounding.engine.rules import builtin_rules_dir, load_rule, load_rules
 
 from tests.engine.report.report_fixture import RULES_DIR, build_evaluation
@@ -128,3 +129,13 @@ def test_rules_list_json_lists_the_mappings() -> None:
     rows = {row["id"]: row["frameworks"] for row in json.loads(result.stdout)}
     assert rows == {"report_root_mfa": ["cis-3.0:1.5", "fsbp:IAM.9"], "report_user_mfa": ["cis-3.0:1.10"],
                     "report_trail_logging": [], "report_region_info": [], "report_third_party_review": []}
+
+
+def test_markdown_summarises_each_framework(tmp_path: Path) -> None:
+    """One line per framework: controls by status and the failing controls named."""
+    assert framework_tables.markdown(build_evaluation(tmp_path)) == (
+        "\nFramework controls, each counted under the worst status of its rules' findings:\n\n"
+        "| Framework | Controls | FAIL | ERROR | MANUAL | PASS | SKIP | Failing controls |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---|\n"
+        "| CIS AWS Foundations Benchmark v3.0.0 | 2 | 2 | 0 | 0 | 0 | 0 | 1.5, 1.10 |\n"
+        "| AWS Foundational Security Best Practices v1.0.0 | 1 | 1 | 0 | 0 | 0 | 0 | IAM.9 |\n")
