@@ -16,7 +16,7 @@ from sounding.engine.commands.common import format_option, handles_errors, outpu
               help="Also run the rules in DIR (repeatable).")
 @click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
 @click.option("--rule", "rule_ids", multiple=True, help="Only these rule ids (repeatable, globs allowed).")
-@format_option(("table", "json", "csv"))
+@format_option(("table", "json", "csv", "html"))
 @output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @handles_errors
