@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from sounding.engine.rules import builtin_rules_dir, load_rule, load_rules
 from tests.engine.report.report_fixture import RULES_DIR, build_evaluation
 
 VALID = "cis-3.0, cis-5.0, fsbp, nist-800-53-r5"
+REPORTS_DOC = Path(__file__).resolve().parents[2] / "docs" / "reports.md"
 RULE = ("-- title: T\n-- severity: low\n-- section: 1\n-- description: D.\n-- remediation: R.\n"
         "-- frameworks: {frameworks}\nSELECT 1\n")
 
@@ -139,3 +141,10 @@ def test_markdown_summarises_each_framework(tmp_path: Path) -> None:
         "|---|---:|---:|---:|---:|---:|---:|---|\n"
         "| CIS AWS Foundations Benchmark v3.0.0 | 2 | 2 | 0 | 0 | 0 | 0 | 1.5, 1.10 |\n"
         "| AWS Foundational Security Best Practices v1.0.0 | 1 | 1 | 0 | 0 | 0 | 0 | IAM.9 |\n")
+
+
+def test_reports_doc_lists_the_registry() -> None:
+    """docs/reports.md's framework table names exactly the registry's ids, names and versions."""
+    section = REPORTS_DOC.read_text(encoding="utf-8").split("## Frameworks", 1)[1]
+    rows = re.findall(r"^\| ([a-z0-9.-]+) \| ([^|]+) \|$", section, flags=re.MULTILINE)
+    assert rows == [(f.id, f.title) for f in registry().values()]
