@@ -147,4 +147,4 @@ def test_reports_doc_lists_the_registry() -> None:
     """docs/reports.md's framework table names exactly the registry's ids, names and versions."""
     section = REPORTS_DOC.read_text(encoding="utf-8").split("## Frameworks", 1)[1]
     rows = re.findall(r"^\| ([a-z0-9.-]+) \| ([^|]+) \|$", section, flags=re.MULTILINE)
-    assert rows == [(f.id, f.title) for f in registry().values()]
+    assert rows == [("id", "framework")] + [(f.id, f.title) for f in registry().values()]
