@@ -30,6 +30,7 @@ REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-
 RESOURCES_PER_RULE = 39  # users, roles, policies, keys per account: ~775 findings an account, as evaluate gives
 STATUS_CYCLE = ("PASS",) * 11 + ("FAIL",) * 5 + ("SKIP",) * 2 + ("MANUAL", "ERROR")
 READY = "document.getElementById('findings-table')?.dataset.ready === 'true'"
+OLD_READY = "document.readyState === 'complete' && !!document.getElementById('shown-count')?.textContent"
 FILTERS = {
     "text: account id": ("filter-text", "000000000017"),
     "text: reason word": ("filter-text", "rotated"),
@@ -107,32 +108,44 @@ def write_report(accounts: int, path: Path) -> dict[str, Any]:
 
 
 def set_filter(element: str, value: str) -> str:
-    """JavaScript that sets one control, fires its input event and returns the script's own timing."""
-    return (f"(function () {{ var el = document.getElementById({json.dumps(element)}); el.value = {json.dumps(value)};"
-            f" var t = performance.now(); el.dispatchEvent(new Event('input'));"
-            f" var total = performance.now() - t; var shown = window.soundingReport.shown();"
-            f" el.value = ''; el.dispatchEvent(new Event('input')); return [total, shown]; }})()")
+    """JavaScript that sets one control, fires its input event, waits for the next frame to be painted and
+    returns [ms of the script, ms until painted, rows shown]; then it clears the control the same way."""
+    return (f"new Promise(function (done) {{ var el = document.getElementById({json.dumps(element)});"
+            f" if (!el) {{ done(null); return; }} el.value = {json.dumps(value)}; var t = performance.now();"
+            f" el.dispatchEvent(new Event('input'));"
+            f" var script = performance.now() - t, shown = document.getElementById('shown-count').textContent;"
+            f" requestAnimationFrame(function () {{ setTimeout(function () {{ var painted = performance.now() - t;"
+            f" el.value = ''; el.dispatchEvent(new Event('input'));"
+            f" requestAnimationFrame(function () {{ setTimeout(function () {{ done([script, painted, shown]); }}); }});"
+            f" }}); }}); }})")
 
 
-def measure_page(binary: str, path: Path) -> dict[str, Any]:
-    """Open the report in a fresh headless Chromium; paint, ready, filter times (ms) and JS heap (MiB)."""
+def measure_page(binary: str, path: Path, ready: str = READY) -> dict[str, Any]:
+    """Open the report in a fresh headless Chromium; paint, load, rows-ready and filter times (ms), memory (MiB)."""
     with Chromium(binary) as browser:
         session = browser.open(path)
-        browser.wait_for(session, READY, timeout=600)
+        browser.wait_for(session, ready, timeout=900)
         timing = browser.evaluate(session, "JSON.stringify({paint: performance.getEntriesByType('paint').map("
-                                           "function (p) { return [p.name, p.startTime]; }), rows: performance."
-                                           "getEntriesByName('sounding-rows')[0].startTime, inner: window."
-                                           "soundingReport.timings})")
+                                           "function (p) { return [p.name, p.startTime]; }), rows: (performance."
+                                           "getEntriesByName('sounding-rows')[0] || {}).startTime, load: performance."
+                                           "getEntriesByType('navigation')[0].loadEventEnd, inner: (window."
+                                           "soundingReport || {}).timings || {}})")
         data = json.loads(timing)
         result: dict[str, Any] = {
             "first_contentful_paint_ms": round(dict(data["paint"]).get("first-contentful-paint", -1)),
-            "rows_ready_ms": round(data["rows"]), "inflate_ms": round(data["inner"]["decodeMs"]),
+            "load_event_ms": round(data["load"]), "rows_ready_ms": round(data.get("rows") or data["load"]),
+            "inflate_ms": round(data["inner"].get("decodeMs", 0)),
             "heap_mib": round(browser.metrics(session)["JSHeapUsedSize"] / 2**20, 1), "filters": {}}
+        result["renderer_rss_ready_mib"] = browser.renderer_rss_mib()
         for name, (element, value) in FILTERS.items():
-            first = browser.evaluate(session, set_filter(element, value))
-            again = browser.evaluate(session, set_filter(element, value))
-            result["filters"][name] = {"first_ms": round(first[0]), "again_ms": round(again[0]), "shown": first[1]}
+            first = browser.evaluate(session, set_filter(element, value), timeout=900)
+            if first is None:  # a page without this control (the old renderer had no account select)
+                continue
+            again = browser.evaluate(session, set_filter(element, value), timeout=900)
+            result["filters"][name] = {"script_ms": [round(first[0]), round(again[0])],
+                                       "painted_ms": [round(first[1]), round(again[1])], "shown": first[2]}
         result["heap_after_filters_mib"] = round(browser.metrics(session)["JSHeapUsedSize"] / 2**20, 1)
+        result["renderer_rss_mib"] = browser.renderer_rss_mib()
         return result
 
 

@@ -101,6 +101,31 @@ class Chromium:
         """Chromium's performance metrics of the page (JSHeapUsedSize and so on)."""
         return {m["name"]: m["value"] for m in self.call("Performance.getMetrics", session=session)["metrics"]}
 
+    def renderer_rss_mib(self) -> float:
+        """The resident memory of this Chromium's largest renderer process (the page's tab), from /proc."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry.name))
+        largest, todo = 0, [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            todo.extend(children.get(pid, []))
+            try:
+                if b"--type=renderer" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            largest = max(largest, rss)
+        return round(largest / 1024, 1)
+
     def close(self) -> None:
         """Stop this Chromium (by its own PID) and remove its profile."""
         with contextlib.suppress(RuntimeError, OSError):
