@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from sounding.engine.rules import Rule
 
 REGISTRY_FILE = "frameworks.toml"
-_ENTRY = re.compile(r"^(?P<framework>[a-z0-9][a-z0-9.-]*):(?P<control>[A-Za-z0-9][A-Za-z0-9._()/-]*)$")
+# A control id: CIS "1.4", FSBP "IAM.6", NIST "IA-2(1)"; no spaces or commas.
+_CONTROL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._()/-]*$")
 # A control's status is the worst of its findings' statuses, in this order; no finding at all is SKIP.
 CONTROL_ORDER = ("FAIL", "ERROR", "MANUAL", "PASS", "SKIP")
 
@@ -85,19 +86,21 @@ def valid_ids() -> str:
 
 def parse_frameworks(value: str, path: str | Path) -> tuple[str, ...]:
     """A `-- frameworks:` header value as `framework-id:control` entries; a bad entry names the valid ids."""
-    entries = [part.strip() for part in re.split(r"[,\n]", value) if part.strip()]
     known = registry()
-    for entry in entries:
-        match = _ENTRY.match(entry)
-        if not match:
-            raise InputError(path, f"frameworks entry '{entry}' is not framework-id:control "
+    entries: list[str] = []
+    for part in re.split(r"[,\n]", value):
+        if not part.strip():
+            continue
+        framework, colon, control = (piece.strip() for piece in part.partition(":"))
+        if not colon or not framework or not _CONTROL.match(control):
+            raise InputError(path, f"frameworks entry '{part.strip()}' is not framework-id:control "
                                    f"(e.g. cis-5.0:1.4; framework ids: {valid_ids()})")
-        if match.group("framework") not in known:
-            raise InputError(path, f"unknown framework '{match.group('framework')}' in '{entry}' "
-                                   f"(valid: {valid_ids()})")
-    if len(set(entries)) != len(entries):
-        duplicate = next(e for e in entries if entries.count(e) > 1)
-        raise InputError(path, f"frameworks entry '{duplicate}' appears twice")
+        if framework not in known:
+            raise InputError(path, f"unknown framework '{framework}' in '{part.strip()}' (valid: {valid_ids()})")
+        entry = f"{framework}:{control}"
+        if entry in entries:
+            raise InputError(path, f"frameworks entry '{entry}' appears twice")
+        entries.append(entry)
     return tuple(entries)
 
 
@@ -112,6 +115,15 @@ def check_ids(ids: Sequence[str]) -> None:
     for framework_id in ids:
         if framework_id not in registry():
             raise InputError("--framework", f"unknown framework '{framework_id}' (valid: {valid_ids()})")
+
+
+def select(rules: Sequence[Rule], ids: Sequence[str]) -> list[Rule]:
+    """The rules mapped to a control of any of the frameworks; none at all is an error, as a typo would be."""
+    check_ids(ids)
+    chosen = [r for r in rules if in_frameworks(r, ids)]
+    if rules and not chosen:
+        raise InputError("--framework", f"no rule maps to a control of {', '.join(ids)}")
+    return chosen
 
 
 def in_frameworks(rule: Rule, ids: Sequence[str]) -> bool:

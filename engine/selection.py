@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from sounding.engine.errors import InputError
-from sounding.engine.frameworks import check_ids, in_frameworks
+from sounding.engine.frameworks import select as select_frameworks
 from sounding.engine.rules import Rule, builtin_rules_dir, load_rules
 
 
@@ -34,6 +34,5 @@ def select_rules(extra: Sequence[Path], *, no_builtin: bool = False, ids: Sequen
     if severities:
         rules = [r for r in rules if r.severity in set(severities)]
     if frameworks:
-        check_ids(frameworks)
-        rules = [r for r in rules if in_frameworks(r, frameworks)]
+        rules = select_frameworks(rules, frameworks)
     return rules

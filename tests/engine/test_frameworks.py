@@ -51,7 +51,7 @@ def test_registry_names_each_framework_and_version() -> None:
 
 def test_header_entries_parse_in_order(tmp_path: Path) -> None:
     """Comma- and continuation-separated framework-id:control entries, NIST enhancements included."""
-    path = rule_file(tmp_path, "cis-5.0:1.4, cis-3.0:1.4,\n--   fsbp:IAM.6, nist-800-53-r5:IA-2(1)")
+    path = rule_file(tmp_path, "cis-5.0:1.4, cis-3.0: 1.4,\n--   fsbp:IAM.6, nist-800-53-r5:IA-2(1)")
     assert load_rule(path).frameworks == ("cis-5.0:1.4", "cis-3.0:1.4", "fsbp:IAM.6", "nist-800-53-r5:IA-2(1)")
     assert parse_frameworks("", path) == ()
 
@@ -60,7 +60,11 @@ def test_header_entries_parse_in_order(tmp_path: Path) -> None:
     ("cis-4.0:1.4", f"unknown framework 'cis-4.0' in 'cis-4.0:1.4' (valid: {VALID})"),
     ("CIS 1.5", f"frameworks entry 'CIS 1.5' is not framework-id:control (e.g. cis-5.0:1.4; framework ids: {VALID})"),
     ("fsbp:", f"frameworks entry 'fsbp:' is not framework-id:control (e.g. cis-5.0:1.4; framework ids: {VALID})"),
-    ("fsbp:IAM.6, fsbp:IAM.6", "frameworks entry 'fsbp:IAM.6' appears twice"),
+    ("fsbp:IAM.6, fsbp : IAM.6", "frameworks entry 'fsbp:IAM.6' appears twice"),
+    ("CIS-5.0:1.4", f"unknown framework 'CIS-5.0' in 'CIS-5.0:1.4' (valid: {VALID})"),
+    ("cis-3.0:3.4 (v1.4)", f"frameworks entry 'cis-3.0:3.4 (v1.4)' is not framework-id:control "
+                           f"(e.g. cis-5.0:1.4; framework ids: {VALID})"),
+    (":1.4", f"frameworks entry ':1.4' is not framework-id:control (e.g. cis-5.0:1.4; framework ids: {VALID})"),
 ])
 def test_bad_entries_name_the_file_and_valid_ids(tmp_path: Path, value: str, problem: str) -> None:
     """A header error is one InputError naming the rule file."""
@@ -123,6 +127,9 @@ def test_evaluate_framework_filters_rules(tmp_path: Path) -> None:
                                                                                   "report_user_mfa"]
     bad = CliRunner().invoke(cli, [*base, "--framework", "cis-9.9"])
     assert (bad.exit_code, bad.stderr) == (2, f"error: --framework: unknown framework 'cis-9.9' (valid: {VALID})\n")
+    unmapped = CliRunner().invoke(cli, [*base, "--framework", "nist-800-53-r5"])
+    assert (unmapped.exit_code, unmapped.stderr) == (
+        2, "error: --framework: no rule maps to a control of nist-800-53-r5\n")
 
 
 def test_rules_list_json_lists_the_mappings() -> None:
