@@ -17,6 +17,7 @@ from sounding.collector.synthetic import build_snapshot
 from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import InputError, first_line
 from sounding.engine.findings import REQUIRED_COLUMNS
+from sounding.engine.frameworks import parse_frameworks
 from sounding.engine.rules import (
     OPTIONAL_KEYS,
     REQUIRED_KEYS,
@@ -161,6 +162,10 @@ def _check_header(path: Path, text: str, header: dict[str, str], report: Any) ->
     severity = header.get("severity", "")
     if severity and severity.lower() not in SEVERITIES:
         report(line_of("severity"), f"severity '{severity}' is not one of {', '.join(SEVERITIES)}")
+    try:
+        parse_frameworks(header.get("frameworks", ""), path)
+    except InputError as exc:
+        report(line_of("frameworks"), exc.problem)
     section = header.get("section", "")
     if section:
         if not section.isdigit() or int(section) not in SECTIONS:

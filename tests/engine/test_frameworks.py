@@ -155,3 +155,12 @@ def test_reports_doc_lists_the_registry() -> None:
     section = REPORTS_DOC.read_text(encoding="utf-8").split("## Frameworks", 1)[1]
     rows = re.findall(r"^\| ([a-z0-9.-]+) \| ([^|]+) \|$", section, flags=re.MULTILINE)
     assert rows == [("id", "framework")] + [(f.id, f.title) for f in registry().values()]
+
+
+def test_lint_reports_a_bad_entry_on_its_line(tmp_path: Path) -> None:
+    """`rules lint` names the frameworks line and the problem, as loading would."""
+    from sounding.engine.lint import lint_paths
+
+    path = rule_file(tmp_path, "fsbp:IAM.6, cis-4.0:1.4")
+    problems = [str(p) for p in lint_paths([path])]
+    assert f"{path}:6: unknown framework 'cis-4.0' in 'cis-4.0:1.4' (valid: {VALID})" in problems
