@@ -220,3 +220,32 @@ def test_rows_render_and_filter_in_chromium(evaluation: Evaluation, tmp_path: Pa
         assert shown == "12 of 13 findings shown"
         assert browser.evaluate(session, type_into("filter-framework", "fsbp")) == "2 of 13 findings shown"
         assert browser.evaluate(session, "document.getElementById('load-status').hidden") is True
+
+
+@pytest.mark.chromium
+@needs_chromium
+def test_text_round_trips_through_the_browser(evaluation: Evaluation, tmp_path: Path) -> None:
+    """Newlines, backslashes, markup and letters that change length when lower-cased show and search exactly."""
+    tricky = ["İstanbul \\ line\nbreak <b>bold</b> & \"quoted\" — 🚀 end", "back\\nslash\\\\ and \r return"]
+    findings = [replace(f, reason=tricky[i % 2], resource_id=f"{f.resource_id}/İ{i}")
+                for i, f in enumerate(evaluation.findings)]
+    path = tmp_path / "tricky.html"
+    path.write_text(html.render(replace(evaluation, findings=findings)), encoding="utf-8")
+    with Chromium(chromium_binary() or "") as browser:
+        session = browser.open(path)
+        browser.wait_for(session, READY, timeout=60)
+        browser.evaluate(session, "(() => { for (const b of document.querySelectorAll('input[name=status]')) {"
+                                  " b.checked = true; b.dispatchEvent(new Event('change')); } })()")
+        reasons = browser.evaluate(session, "Array.from(document.querySelectorAll('tr.finding summary'))"
+                                            ".map(s => s.textContent)")
+        # The HTML parser turns a carriage return into a newline in text (HTML's newline normalisation).
+        assert sorted(reasons) == sorted(f.reason.replace("\r", "\n") for f in findings)
+        assert browser.evaluate(session, type_into("filter-text", "— 🚀 END")) == "7 of 13 findings shown"
+        assert browser.evaluate(session, type_into("filter-text", "slash\\\\ and")) == "6 of 13 findings shown"
+        assert browser.evaluate(session, type_into("filter-text", "/i̇12")) == "1 of 13 findings shown"
+
+
+def test_no_findings_still_renders(evaluation: Evaluation) -> None:
+    """An evaluation without findings gives a page whose columns are empty."""
+    meta, rows = embedded(html.render(replace(evaluation, findings=[])))
+    assert (meta["count"], rows, meta["accounts"]) == (0, [], [])
