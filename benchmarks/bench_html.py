@@ -120,6 +120,14 @@ def set_filter(element: str, value: str) -> str:
             f" }}); }}); }})")
 
 
+def sort_by(key: str) -> str:
+    """JavaScript that clicks a column header and returns the ms until the sorted page is painted."""
+    return (f"new Promise(function (done) {{ var t = performance.now();"
+            f" document.querySelector('th[data-key={key}] button').click();"
+            f" requestAnimationFrame(function () {{ setTimeout(function () {{ done(performance.now() - t); }}); }});"
+            f" }})")
+
+
 def measure_page(binary: str, path: Path, ready: str = READY) -> dict[str, Any]:
     """Open the report in a fresh headless Chromium; paint, load, rows-ready and filter times (ms), memory (MiB)."""
     with Chromium(binary) as browser:
@@ -144,6 +152,9 @@ def measure_page(binary: str, path: Path, ready: str = READY) -> dict[str, Any]:
             again = browser.evaluate(session, set_filter(element, value), timeout=900)
             result["filters"][name] = {"script_ms": [round(first[0]), round(again[0])],
                                        "painted_ms": [round(first[1]), round(again[1])], "shown": first[2]}
+        for key in ("account", "resource"):
+            result["sort_painted_ms"] = result.get("sort_painted_ms", {})
+            result["sort_painted_ms"][key] = round(browser.evaluate(session, sort_by(key), timeout=900))
         result["heap_after_filters_mib"] = round(browser.metrics(session)["JSHeapUsedSize"] / 2**20, 1)
         result["renderer_rss_mib"] = browser.renderer_rss_mib()
         return result

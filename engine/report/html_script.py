@@ -106,18 +106,20 @@ SCRIPT = r"""
 
   function sortView() {
     if (!sortKey) { return; }
-    var key, i, st = col.status, ru = col.rule;
+    var key, st = col.status, ru = col.rule, sign = ascending ? 1 : -1;
+    if (sortKey === "resource" || sortKey === "reason") {
+      var column = text[sortKey], pairs = Array.prototype.map.call(view, function (i) { return [column.get(i), i]; });
+      pairs.sort(function (a, b) {
+        return a[0] < b[0] ? -sign : a[0] > b[0] ? sign : position[a[1]] - position[b[1]];
+      });
+      pairs.forEach(function (pair, k) { view[k] = pair[1]; });
+      return;
+    }
     if (sortKey === "status") { key = function (i) { return st[i]; }; }
     else if (sortKey === "severity") { key = function (i) { return rules[ru[i]].rank; }; }
     else if (sortKey === "rule") { key = function (i) { return ruleRank[ru[i]]; }; }
     else if (sortKey === "account") { key = function (i) { return accountRank[col.account[i]]; }; }
-    else if (sortKey === "region") { key = function (i) { return regionRank[col.region[i]]; }; }
-    else {
-      var values = {};
-      for (i = 0; i < view.length; i++) { values[view[i]] = text[sortKey].get(view[i]); }
-      key = function (i) { return values[i]; };
-    }
-    var sign = ascending ? 1 : -1;
+    else { key = function (i) { return regionRank[col.region[i]]; }; }
     view.sort(function (a, b) {
       var x = key(a), y = key(b);
       return x < y ? -sign : x > y ? sign : position[a] - position[b];

@@ -220,6 +220,13 @@ def test_rows_render_and_filter_in_chromium(evaluation: Evaluation, tmp_path: Pa
         assert shown == "12 of 13 findings shown"
         assert browser.evaluate(session, type_into("filter-framework", "fsbp")) == "2 of 13 findings shown"
         assert browser.evaluate(session, "document.getElementById('load-status').hidden") is True
+        browser.evaluate(session, type_into("filter-framework", ""))
+        resources = "Array.from(document.querySelectorAll('tr.finding .resource')).map(td => td.textContent)"
+        browser.evaluate(session, "document.querySelector('th[data-key=resource] button').click()")
+        ascending = browser.evaluate(session, resources)
+        assert ascending == sorted(f.resource_id for f in evaluation.findings if f.status != "SKIP")
+        browser.evaluate(session, "document.querySelector('th[data-key=resource] button').click()")
+        assert browser.evaluate(session, resources) == sorted(ascending, reverse=True)
 
 
 @pytest.mark.chromium
