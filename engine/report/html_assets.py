@@ -38,7 +38,7 @@ table.bars td.num { width: auto; text-align: right; padding-left: 10px; color: v
 .bar { display: flex; height: 14px; border-radius: 3px; overflow: hidden; background: #eef1f4; }
 .bar span { display: block; height: 100%; background: var(--c); }
 .charts.wide { grid-template-columns: minmax(0, 1fr); }
-svg.chart { display: block; max-width: 900px; font-size: 12px; }
+svg.chart { display: block; font-size: 12px; }
 svg.chart .lbl { fill: var(--ink); } svg.chart .num { fill: var(--muted); font-variant-numeric: tabular-nums; }
 .note { color: var(--muted); font-size: 13px; margin: 8px 0 4px; }
 table.counts { border-collapse: collapse; font-size: 13px; margin-top: 8px; }

@@ -15,7 +15,9 @@ DISPLAY_ORDER = ("FAIL", "ERROR", "MANUAL", "PASS", "SKIP")
 STATUS_LABELS = {"FAIL": "Fail", "ERROR": "Error", "MANUAL": "Manual", "PASS": "Pass", "SKIP": "Skip"}
 STATUS_COLORS = {"FAIL": "#cf222e", "ERROR": "#bc4c00", "MANUAL": "#0969da", "PASS": "#1a7f37", "SKIP": "#8c959f"}
 TOP_ACCOUNTS = 25
-CHART_WIDTH, LABEL_WIDTH, COUNT_WIDTH, ROW_HEIGHT = 640, 210, 120, 22
+# Chart geometry in SVG units (shown at about one unit a pixel): total width, label column, count column.
+NARROW, MEDIUM, WIDE = (380, 70, 110), (560, 200, 110), (900, 340, 130)
+ROW_HEIGHT = 22
 
 
 def e(value: object) -> str:
@@ -86,17 +88,20 @@ def donut(counts: dict[str, int]) -> str:
     return f'<div class="card"><h2>Status</h2><div class="donut">{svg}<ul class="legend">{legend}</ul></div></div>'
 
 
-def bar_chart(label: str, rows: Sequence[tuple[str, dict[str, int]]], unit: str = "fail") -> str:
+def bar_chart(label: str, rows: Sequence[tuple[str, dict[str, int]]], unit: str = "fail",
+              geometry: tuple[int, int, int] = MEDIUM) -> str:
     """Labelled stacked bars of status counts in one inline SVG, sharing one scale."""
+    chart_width, label_width, count_width = geometry
     scale = max([sum(c.values()) for _, c in rows] + [1])
-    span = CHART_WIDTH - LABEL_WIDTH - COUNT_WIDTH
+    span = chart_width - label_width - count_width
+    fits = label_width // 7
     parts = []
     for index, (name, counts) in enumerate(rows):
         y = index * ROW_HEIGHT
-        short = name if len(name) <= 30 else name[:29] + "…"
+        short = name if len(name) <= fits else name[:fits - 1] + "…"
         parts.append(f'<text x="0" y="{y + 15}" class="lbl"><title>{e(name)}</title>{e(short)}</text>'
-                     f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{span}" height="14" rx="3" fill="#eef1f4"/>')
-        x = float(LABEL_WIDTH)
+                     f'<rect x="{label_width}" y="{y + 4}" width="{span}" height="14" rx="3" fill="#eef1f4"/>')
+        x = float(label_width)
         for status in DISPLAY_ORDER:
             if counts.get(status):
                 width = span * counts[status] / scale
@@ -104,10 +109,11 @@ def bar_chart(label: str, rows: Sequence[tuple[str, dict[str, int]]], unit: str 
                              f'fill="{STATUS_COLORS[status]}"><title>{e(name)}: {status} {counts[status]}</title>'
                              f'</rect>')
                 x += width
-        parts.append(f'<text x="{CHART_WIDTH}" y="{y + 15}" text-anchor="end" class="num">'
+        parts.append(f'<text x="{chart_width}" y="{y + 15}" text-anchor="end" class="num">'
                      f'{counts.get("FAIL", 0)} {unit} / {sum(counts.values())}</text>')
     height = max(len(rows), 1) * ROW_HEIGHT
-    return (f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="img" '
+    return (f'<svg class="chart" viewBox="0 0 {chart_width} {height}" width="100%" '
+            f'style="max-width:{chart_width}px" role="img" '
             f'aria-label="{e(label)}">{"".join(parts)}</svg>')
 
 
@@ -141,12 +147,11 @@ def charts(counts: Counts, names: dict[str, str]) -> str:
     note = (f'<p class="note">{len(rest)} more account(s) with {sum(c["FAIL"] for _, c in rest)} FAIL(s) '
             f'in all.</p>' if rest else "")
     title = f"By account (worst {TOP_ACCOUNTS})" if rest else "By account"
+    by_account = bar_chart("Failures by account", shown, geometry=WIDE) + note + account_table(counts, names)
     return (f'<section class="charts" aria-label="Summary">{donut(counts.by_status)}'
-            f'{card("By severity", "severity", bar_chart("Findings by severity", severities))}'
+            f'{card("By severity", "severity", bar_chart("Findings by severity", severities, geometry=NARROW))}'
             f'{card("By section", "sections", bar_chart("Failures by section", sections))}</section>\n'
-            f'<section class="charts wide" aria-label="Accounts">'
-            f'{card(title, "accounts", bar_chart("Failures by account", shown) + note + account_table(counts, names))}'
-            f'</section>\n')
+            f'<section class="charts wide" aria-label="Accounts">{card(title, "accounts", by_account)}</section>\n')
 
 
 def control_row(control: ControlSummary) -> str:
@@ -168,6 +173,6 @@ def frameworks(summaries: dict[str, list[ControlSummary]]) -> str:
         f'<table class="counts"><thead><tr><th>Status</th><th>Control</th><th>Rules</th><th>Findings</th></tr>'
         f'</thead><tbody>{"".join(control_row(c) for c in controls)}</tbody></table></details>'
         for f, controls in summaries.items())
-    body = bar_chart("Controls by status, per framework", rows, unit="failing") + details
+    body = bar_chart("Controls by status, per framework", rows, unit="failing", geometry=WIDE) + details
     return (f'<section class="charts wide" aria-label="Frameworks">'
             f'{card("Frameworks (controls by status)", "frameworks", body)}</section>\n')
