@@ -48,8 +48,11 @@ SCRIPT = r"""
   TextColumn.prototype.get = function (i) {
     return unescapeLine(this.text.slice(this.starts[i], this.starts[i + 1] - 1));
   };
-  TextColumn.prototype.mark = function (query, hit) {
+  TextColumn.prototype.prepare = function () {
     if (this.lower === null) { this.lower = this.text.toLowerCase(); this.lowerStarts = lineStarts(this.lower); }
+  };
+  TextColumn.prototype.mark = function (query, hit) {
+    this.prepare();
     var lower = this.lower, starts = this.lowerStarts, q = escapeLine(query), pos = lower.indexOf(q);
     while (pos >= 0) {
       var lo = 0, hi = n - 1;
@@ -266,6 +269,10 @@ SCRIPT = r"""
     timings.readyMs = performance.now() - started;
     performance.mark("sounding-rows");
     table.setAttribute("data-ready", "true");
+    // Lower-case the searched columns while the reader looks at the first page, one per task.
+    ["resource", "reason", "waiver"].forEach(function (name, k) {
+      setTimeout(function () { text[name].prepare(); }, 50 * (k + 1));
+    });
   }).catch(function (error) {
     loadStatus.textContent = "Could not read the findings: " + error;
   });
