@@ -16,6 +16,7 @@ from sounding.collector.synthetic import build_snapshot
 from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import InputError, first_line
 from sounding.engine.findings import REQUIRED_COLUMNS
+from sounding.engine.frameworks import parse_frameworks
 from sounding.engine.rules import (
     REQUIRED_KEYS,
     RULE_ID,
@@ -159,6 +160,10 @@ def _check_header(path: Path, text: str, header: dict[str, str], report: Any) ->
         report(1, f"header lacks {key} (write '-- {key}: ...' at the top)")
     for key, message in problems:
         report(line_of(key), message)
+    try:
+        parse_frameworks(header.get("frameworks", ""), path)
+    except InputError as exc:
+        report(line_of("frameworks"), exc.problem)
     section = header.get("section", "")
     if section and not any(key == "section" for key, _ in problems):
         folder = _SECTION_DIR.match(path.parent.name)

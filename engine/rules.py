@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sounding.engine.errors import InputError
+from sounding.engine.frameworks import parse_frameworks
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 STATUSES = ("PASS", "FAIL", "MANUAL", "SKIP", "ERROR")
@@ -157,7 +158,7 @@ def load_rule(path: Path) -> Rule:
     return Rule(id=rule_id, path=path, title=header["title"], severity=severity, section=section,
                 description=header["description"], remediation=header["remediation"], sql=sql,
                 references=_split_list(header.get("references", "")),
-                frameworks=_split_list(header.get("frameworks", "")), scope=header.get("scope", ""),
+                frameworks=parse_frameworks(header.get("frameworks", ""), path), scope=header.get("scope", ""),
                 body_line=body_line)
 
 

@@ -7,6 +7,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from sounding.engine.errors import InputError
+from sounding.engine.frameworks import select as select_frameworks
 from sounding.engine.rules import Rule, builtin_rules_dir, load_rules
 
 
@@ -20,7 +21,8 @@ def rule_directories(extra: Sequence[Path], *, no_builtin: bool = False) -> list
 
 
 def select_rules(extra: Sequence[Path], *, no_builtin: bool = False, ids: Sequence[str] = (),
-                 sections: Sequence[int] = (), severities: Sequence[str] = ()) -> list[Rule]:
+                 sections: Sequence[int] = (), severities: Sequence[str] = (),
+                 frameworks: Sequence[str] = ()) -> list[Rule]:
     """Load the rules and keep those matching every filter given."""
     rules = load_rules(rule_directories(extra, no_builtin=no_builtin))
     if ids:
@@ -33,4 +35,6 @@ def select_rules(extra: Sequence[Path], *, no_builtin: bool = False, ids: Sequen
         rules = [r for r in rules if r.section in set(sections)]
     if severities:
         rules = [r for r in rules if r.severity in set(severities)]
+    if frameworks:
+        rules = select_frameworks(rules, frameworks)
     return rules

@@ -108,4 +108,12 @@ def render_table(trend: Trend) -> str:
     return "Counts are pass/fail/other, oldest snapshot first.\n\n" + table(headers, rows)
 
 
-FORMATS: dict[str, Callable[[Trend], str]] = {"table": render_table, "json": render_json, "csv": render_csv}
+def render_html(trend: Trend) -> str:
+    """The HTML page with the pass/fail chart (engine/report/trend_html.py)."""
+    from sounding.engine.report.trend_html import render
+
+    return render(trend)
+
+
+FORMATS: dict[str, Callable[[Trend], str]] = {"table": render_table, "json": render_json, "csv": render_csv,
+                                              "html": render_html}

@@ -40,6 +40,8 @@ ReportWriter = Callable[[Any, TextIO], None]
 @rule_dir_options
 @rule_id_option
 @rule_filter_options
+@click.option("--framework", "frameworks", multiple=True, metavar="ID",
+              help="Only rules mapped to a control of these frameworks (repeatable; ids in rules/frameworks.toml).")
 @status_option
 @click.option("--fail-on", type=click.Choice((*SEVERITIES, "none")), default="info", show_default=True,
               help="Exit 1 when a FAIL at or above this severity exists ('none': never).")
@@ -55,7 +57,8 @@ ReportWriter = Callable[[Any, TextIO], None]
 @verbose_option
 @handles_errors
 def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
-             sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
+             sections: tuple[int, ...], severities: tuple[str, ...], frameworks: tuple[str, ...],
+             statuses: tuple[str, ...],
              fail_on: str, allow_errors: bool, timeout: float, waivers_file: Path | None, output_format: str,
              output: Path | None, wide: bool, quiet: bool, verbose: bool) -> None:
     """Run the rules over a snapshot, offline, and report the findings.
@@ -76,7 +79,7 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
 
     snap = open_snapshot(snapshot)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
-                         severities=severities)
+                         severities=severities, frameworks=frameworks)
     waivers_path = find_waivers_file(waivers_file)
     waivers = load_waivers(waivers_path) if waivers_path else None
     progress = Progress(quiet=quiet, verbose=verbose)

@@ -61,6 +61,9 @@ def list_rules(rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[st
     chosen = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections, severities=severities)
     columns = ["id", "severity", "section", "section_name", "title"]
     rows = [[r.id, r.severity, r.section, r.section_name, r.title] for r in chosen]
+    if output_format == "json":
+        columns = [*columns, "frameworks"]
+        rows = [[*row, list(r.frameworks)] for row, r in zip(rows, chosen, strict=True)]
     if output_format == "table":
         columns, rows = ["Rule", "Severity", "Section", "Title"], [[r[0], r[1], r[2], r[4]] for r in rows]
     write_with(lambda out: write_rows(columns, rows, output_format, out, wide=wide, colour=colour_wanted(out)),

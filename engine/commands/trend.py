@@ -23,7 +23,7 @@ from sounding.engine.commands.common import (
               help="Count per rule, or per rule and account, or per rule and region.")
 @rule_dir_options
 @rule_id_option
-@format_option(("table", "json", "csv"))
+@format_option(("table", "json", "csv", "html"))
 @output_option
 @quiet_option
 @verbose_option

@@ -9,6 +9,7 @@ from datetime import UTC
 
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
+from sounding.engine.frameworks import registry, split_entry
 from sounding.engine.rules import Rule
 
 TOOL_NAME = "Sounding"
@@ -28,12 +29,6 @@ RESOURCE_TYPES: dict[tuple[str, str], str] = {
 
 
 # Framework ids of the rule header's `framework-id:control` entries, and the standard each names, with its version.
-KNOWN_FRAMEWORKS: dict[str, str] = {
-    "cis-3.0": "CIS AWS Foundations Benchmark v3.0.0",
-    "cis-5.0": "CIS AWS Foundations Benchmark v5.0.0",
-    "fsbp": "AWS Foundational Security Best Practices v1.0.0",
-    "nist-800-53-r5": "NIST SP 800-53 Revision 5",
-}
 _ACCOUNT_LEVEL = re.compile(r"^(?:arn:[^:]+:(?:iam)?::(?P<arn_account>\d{12})(?::root)?|(?P<account>\d{12}))$")
 
 
@@ -44,12 +39,11 @@ class Requirement:
     framework: str
     control: str
     standard: str
-    legacy: bool = False  # an old-style header entry ("CIS 1.4"): no registered framework id
 
     @property
     def label(self) -> str:
-        """Standard and control in one string: "CIS AWS Foundations Benchmark v5.0.0/1.4" ("CIS 1.4" if old)."""
-        return f"{self.standard} {self.control}".strip() if self.legacy else f"{self.standard}/{self.control}"
+        """Standard and control in one string: "CIS AWS Foundations Benchmark v5.0.0/1.4"."""
+        return f"{self.standard}/{self.control}"
 
 
 def account_level(resource_id: str) -> str | None:
@@ -119,22 +113,19 @@ def resource_type(resource_id: str) -> str:
 
 
 def requirements(rule: Rule | None) -> list[Requirement]:
-    """The controls the rule implements, from its `frameworks` header (`cis-5.0:1.4`, or the older `CIS 1.4`)."""
+    """The controls the rule implements, from its `frameworks` header (`cis-5.0:1.4`), named from the registry."""
     if rule is None:
         return []
+    known = registry()
     found: list[Requirement] = []
     for entry in dict.fromkeys(rule.frameworks):
-        framework, sep, control = entry.partition(":")
-        if sep and framework in KNOWN_FRAMEWORKS:
-            found.append(Requirement(framework, control, KNOWN_FRAMEWORKS[framework]))
-        else:
-            name, _, control = entry.partition(" ")
-            found.append(Requirement(name, control, name, legacy=True))
+        framework, control = split_entry(entry)
+        found.append(Requirement(framework, control, known[framework].title))
     return found
 
 
 def standards(rule: Rule | None) -> list[str]:
-    """The standards the rule maps to ("CIS AWS Foundations Benchmark v5.0.0"; "CIS" if old), sorted and unique."""
+    """The standards the rule maps to ("CIS AWS Foundations Benchmark v5.0.0"), sorted and unique."""
     return sorted({r.standard for r in requirements(rule)})
 
 

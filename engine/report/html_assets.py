@@ -1,4 +1,4 @@
-"""The HTML report's inline stylesheet and script: no network, no CDN, one file."""
+"""The HTML report's inline stylesheet: no network, no CDN, one file."""
 
 from __future__ import annotations
 
@@ -37,6 +37,20 @@ table.bars td.num { width: auto; text-align: right; padding-left: 10px; color: v
   font-variant-numeric: tabular-nums; }
 .bar { display: flex; height: 14px; border-radius: 3px; overflow: hidden; background: #eef1f4; }
 .bar span { display: block; height: 100%; background: var(--c); }
+.charts.wide { grid-template-columns: minmax(0, 1fr); }
+svg.chart { display: block; font-size: 12px; }
+svg.chart .lbl { fill: var(--ink); } svg.chart .num { fill: var(--muted); font-variant-numeric: tabular-nums; }
+.note { color: var(--muted); font-size: 13px; margin: 8px 0 4px; }
+table.counts { border-collapse: collapse; font-size: 13px; margin-top: 8px; }
+table.counts th, table.counts td { text-align: left; padding: 3px 12px 3px 0; border-bottom: 1px solid var(--line); }
+table.counts td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.card details > summary { cursor: pointer; margin-top: 8px; color: var(--muted); }
+.loading { color: var(--muted); padding: 8px 0; }
+.pager { display: flex; gap: 8px; align-items: center; margin-top: 12px; flex-wrap: wrap; }
+.pager button { font: inherit; padding: 4px 10px; border: 1px solid var(--line); border-radius: 6px; background: #fff;
+  cursor: pointer; }
+.pager button:disabled { opacity: .4; cursor: default; }
+#page-info { color: var(--muted); font-size: 13px; }
 .section-name { display: block; max-width: 260px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 #findings .controls { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin-bottom: 12px; }
 #findings input[type=search], #findings select { font: inherit; padding: 6px 8px; border: 1px solid var(--line);
@@ -102,65 +116,5 @@ footer { color: var(--muted); font-size: 12px; margin-top: 20px; }
   table.findings td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
   .shown { margin-left: 0; }
 }
-@media print { #findings .controls { display: none; } details { display: block; } }
-"""
-
-SCRIPT = """
-(function () {
-  "use strict";
-  var table = document.getElementById("findings-table");
-  if (!table) { return; }
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var search = document.getElementById("filter-text");
-  var severity = document.getElementById("filter-severity");
-  var section = document.getElementById("filter-section");
-  var statusBoxes = Array.prototype.slice.call(document.querySelectorAll("input[name=status]"));
-  var shown = document.getElementById("shown-count");
-  var empty = document.getElementById("no-match");
-  function apply() {
-    var text = search.value.trim().toLowerCase();
-    var statuses = {};
-    statusBoxes.forEach(function (box) { statuses[box.value] = box.checked; });
-    var count = 0;
-    rows.forEach(function (row) {
-      var ok = statuses[row.dataset.status] &&
-        (!severity.value || row.dataset.severity === severity.value) &&
-        (!section.value || row.dataset.section === section.value) &&
-        (!text || row.dataset.text.indexOf(text) !== -1);
-      row.hidden = !ok;
-      if (ok) { count += 1; }
-    });
-    shown.textContent = count + " of " + rows.length + " findings shown";
-    empty.hidden = count !== 0;
-  }
-  var keys = { status: "statusRank", severity: "severityRank", rule: "rule", account: "account",
-               region: "region", resource: "resource", reason: "reason" };
-  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  headers.forEach(function (th) {
-    var button = th.querySelector("button");
-    if (!button) { return; }
-    button.addEventListener("click", function () {
-      var ascending = th.getAttribute("aria-sort") !== "ascending";
-      headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      var key = keys[th.dataset.key];
-      rows.sort(function (a, b) {
-        var x = a.dataset[key], y = b.dataset[key];
-        var order = x < y ? -1 : x > y ? 1 : Number(a.dataset.order) - Number(b.dataset.order);
-        return ascending ? order : -order;
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-    });
-  });
-  [search, severity, section].forEach(function (el) { el.addEventListener("input", apply); });
-  statusBoxes.forEach(function (box) { box.addEventListener("change", apply); });
-  document.querySelectorAll("[data-show-status]").forEach(function (link) {
-    link.addEventListener("click", function () {
-      statusBoxes.forEach(function (box) { box.checked = box.value === link.dataset.showStatus; });
-      apply();
-    });
-  });
-  apply();
-})();
+@media print { #findings .controls, .pager { display: none; } details { display: block; } }
 """

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
+from sounding.engine.report import framework_tables
 from sounding.engine.report.summary import snapshot_facts, summarize
 from sounding.engine.report.text import markdown_code, markdown_data
 from sounding.engine.rules import SEVERITIES, STATUSES
@@ -57,7 +58,7 @@ def finding_line(finding: Finding) -> str:
 
 def write(evaluation: Evaluation, out: TextIO, limit: int = COMMENT_LIMIT) -> None:
     """The Markdown report, cut with a note when it would not fit in `limit` characters."""
-    head = header(evaluation)
+    head = header(evaluation) + framework_tables.markdown(evaluation)
     out.write(head)
     written_chars = len(head)
     # Rows are kept only while they could still fit: a million findings never become a million lines here.

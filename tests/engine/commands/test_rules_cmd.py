@@ -47,7 +47,8 @@ def test_list_table_json_csv_and_filters(rules_dir: Path) -> None:
     as_json = sounding("rules", "list", "--no-builtin", "--rules", str(rules_dir), "--format", "json",
                        "--severity", "low")
     assert json.loads(as_json.stdout) == [{"id": "beta_check", "severity": "low", "section": 14,
-                                           "section_name": "Further services", "title": "Beta holds"}]
+                                           "section_name": "Further services", "title": "Beta holds",
+                                           "frameworks": []}]
     as_csv = sounding("rules", "list", "--no-builtin", "--rules", str(rules_dir), "--format", "csv",
                       "--section", "2")
     assert as_csv.stdout == ('id,severity,section,section_name,title\n'

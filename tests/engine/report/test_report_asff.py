@@ -52,9 +52,12 @@ def test_failed_root_finding(findings: list[dict[str, Any]]) -> None:
     assert finding["AwsAccountId"] == "222222222222"
     assert finding["CreatedAt"] == finding["UpdatedAt"] == "2026-03-01T12:00:00.000Z"
     assert finding["Severity"] == {"Label": "CRITICAL", "Original": "critical"}
-    assert finding["Types"] == ["Software and Configuration Checks/Industry and Regulatory Standards/CIS",
-                                "Software and Configuration Checks/Industry and Regulatory Standards/FSBP"]
-    assert finding["Compliance"] == {"Status": "FAILED", "RelatedRequirements": ["CIS 1.5", "FSBP IAM.9"]}
+    assert finding["Types"] == [
+        "Software and Configuration Checks/Industry and Regulatory Standards/"
+        "AWS Foundational Security Best Practices v1.0.0",
+        "Software and Configuration Checks/Industry and Regulatory Standards/CIS AWS Foundations Benchmark v3.0.0"]
+    assert finding["Compliance"] == {"Status": "FAILED", "RelatedRequirements": [
+        "CIS AWS Foundations Benchmark v3.0.0/1.5", "AWS Foundational Security Best Practices v1.0.0/IAM.9"]}
     assert finding["Resources"] == [{"Type": "AwsAccount", "Id": "AWS::::Account:222222222222",
                                      "Partition": "aws"}]
     assert finding["Remediation"]["Recommendation"]["Url"].startswith("https://docs.aws.amazon.com/")

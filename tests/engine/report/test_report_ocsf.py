@@ -66,8 +66,12 @@ def test_failed_critical_root_finding_maps_every_field(events: list[dict[str, An
     event = next(e for e in events if e["status_code"] == "FAIL" and e["metadata"]["event_code"] == "report_root_mfa")
     assert (event["category_uid"], event["class_uid"], event["activity_id"], event["type_uid"]) == (2, 2003, 1, 200301)
     assert (event["severity_id"], event["severity"], event["status_id"], event["status"]) == (5, "Critical", 1, "New")
-    assert event["compliance"] == {"control": "report_root_mfa", "requirements": ["CIS 1.5", "FSBP IAM.9"],
-                                   "standards": ["CIS", "FSBP"], "status": "Fail", "status_code": "FAIL",
+    assert event["compliance"] == {"control": "report_root_mfa",
+                                   "requirements": ["CIS AWS Foundations Benchmark v3.0.0/1.5",
+                                                    "AWS Foundational Security Best Practices v1.0.0/IAM.9"],
+                                   "standards": ["AWS Foundational Security Best Practices v1.0.0",
+                                                 "CIS AWS Foundations Benchmark v3.0.0"],
+                                   "status": "Fail", "status_code": "FAIL",
                                    "status_id": 3}
     assert event["resources"] == [{"cloud_partition": "aws", "type": "AwsAccount", "region": "us-east-1",
                                    "uid": "arn:aws:iam::222222222222:root"}]

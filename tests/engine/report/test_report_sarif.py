@@ -56,7 +56,7 @@ def test_rules_and_results(log: dict[str, Any]) -> None:
                                         "report_region_info", "report_third_party_review"]
     root = rules[0]
     assert root["properties"]["security-severity"] == "9.5"
-    assert root["properties"]["tags"] == ["security", "CIS 1.5", "FSBP IAM.9"]
+    assert root["properties"]["tags"] == ["security", "cis-3.0:1.5", "fsbp:IAM.9"]
     assert root["help"]["text"].startswith("Sign in as root")
     assert [(r["ruleId"], r["kind"], r["level"]) for r in run["results"]] == [
         ("report_root_mfa", "fail", "error"),

@@ -4,7 +4,7 @@
 -- description: A root password without MFA is one phishing e-mail away from a full account takeover.
 -- remediation: Sign in as root and assign a hardware key under IAM > Security credentials.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html
--- frameworks: CIS 1.5, FSBP IAM.9
+-- frameworks: cis-3.0:1.5, fsbp:IAM.9
 SELECT a.account_id, 'global' AS region,
     'arn:aws:iam::' || a.account_id || ':root' AS resource_id,
     CASE WHEN sm.account_mfa_enabled = 1 THEN 'PASS' ELSE 'FAIL' END AS status,

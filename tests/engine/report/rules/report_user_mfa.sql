@@ -5,7 +5,7 @@
 -- remediation: Enable MFA for each listed user, or remove their console password:
 --   `aws iam delete-login-profile --user-name NAME`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html
--- frameworks: CIS 1.10
+-- frameworks: cis-3.0:1.10
 SELECT account_id, 'global' AS region, arn AS resource_id,
     CASE WHEN mfa_active THEN 'PASS' ELSE 'FAIL' END AS status,
     CASE WHEN mfa_active THEN 'User ' || "user" || ' has MFA.'
