@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 from sounding.collector.declarations import DUCKDB_TYPES, JSON, TableSpec
+from sounding.engine import filter_pattern
 from sounding.engine.errors import first_line
 from sounding.engine.rule_process import (
     CHILD_HEADROOM_BYTES,
@@ -239,6 +240,7 @@ def _create_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
         "FROM regions AS r LEFT JOIN sounding_scopes AS s "
         "ON s.account_id = r.account_id AND s.region = r.region_name")
     con.execute(EVENT_PATTERN_ACCEPTS)
+    filter_pattern.register(con)
     con.execute(EVENTS_ALERT_RULES)
     con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
                 "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
