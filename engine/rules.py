@@ -15,7 +15,7 @@ SECTIONS = {
     1: "Root user", 2: "Organizations", 3: "Control Tower", 4: "CloudTrail", 5: "AWS Config",
     6: "Security Hub", 7: "GuardDuty", 8: "Identity Center and IAM users", 9: "Security alerts",
     10: "Regions", 11: "Default VPC", 12: "Access Analyzer and wildcard policies",
-    13: "Third-party access", 14: "Further services",
+    13: "Third-party access", 14: "Further services", 15: "Storage", 16: "Networking", 17: "Monitoring",
 }
 REQUIRED_KEYS = ("title", "severity", "section", "description", "remediation")
 OPTIONAL_KEYS = ("references", "frameworks", "scope")
