@@ -10,7 +10,7 @@
 --   '{"LoggingEnabled": {"TargetBucket": "ACCESS_LOG_BUCKET", "TargetPrefix": "cloudtrail/"}}'`.
 -- references: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html,
 --   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
--- frameworks: cis-5.0:3.4, cis-3.0:3.4, fsbp:CloudTrail.7, nist-800-53-r5:AU-9
+-- frameworks: cis-5.0:3.4, cis-3.0:3.4
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

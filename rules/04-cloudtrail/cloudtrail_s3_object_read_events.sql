@@ -14,7 +14,7 @@
 --   event selector alongside it).
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-data-events-with-cloudtrail.html,
 --   https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-cloudtrail-logging-for-s3.html
--- frameworks: cis-5.0:3.9, cis-3.0:3.9, fsbp:S3.23, nist-800-53-r5:AU-2
+-- frameworks: cis-5.0:3.9, cis-3.0:3.9
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

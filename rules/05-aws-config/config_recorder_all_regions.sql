@@ -20,7 +20,7 @@
 --   for an organization).
 -- references: https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html,
 --   https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
--- frameworks: CIS 3.3, FSBP Config.1
+-- frameworks: cis-5.0:3.3, cis-3.0:3.3, fsbp:Config.1
 WITH recorders AS (
     SELECT
         r.*,

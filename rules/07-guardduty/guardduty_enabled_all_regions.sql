@@ -11,7 +11,7 @@
 --   `aws guardduty update-organization-configuration --detector-id ID --auto-enable-organization-members ALL`.
 -- references: https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_settingup.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/guardduty-controls.html#guardduty-1
--- frameworks: FSBP GuardDuty.1
+-- frameworks: fsbp:GuardDuty.1
 WITH detectors AS (
     SELECT
         account_id,

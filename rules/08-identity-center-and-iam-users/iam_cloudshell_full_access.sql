@@ -9,7 +9,7 @@
 --   arn:aws:iam::aws:policy/AWSCloudShellFullAccess`, and grant a custom policy that denies
 --   cloudshell:GetFileDownloadUrls and cloudshell:GetFileUploadUrls.
 -- references: https://docs.aws.amazon.com/cloudshell/latest/userguide/sec-auth-with-identities.html
--- frameworks: cis-5.0:1.21, cis-3.0:1.22, fsbp:IAM.27
+-- frameworks: cis-5.0:1.21, cis-3.0:1.22
 WITH attached AS (
     SELECT u.account_id, 'user ' || u.user_name AS who, u.attached_policy_arns AS arns FROM iam_users AS u
     UNION ALL

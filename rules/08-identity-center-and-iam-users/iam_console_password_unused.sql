@@ -8,7 +8,7 @@
 -- remediation: `aws iam delete-login-profile --user-name USER` (the user can be given a new password if
 --   needed again).
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html
--- frameworks: cis-5.0:1.11, cis-3.0:1.12, fsbp:IAM.22, nist-800-53-r5:AC-2(3)
+-- frameworks: cis-5.0:1.11, cis-3.0:1.12
 SELECT
     c.account_id,
     'global' AS region,

@@ -7,7 +7,7 @@
 --   AWS Certificate Manager, which renews). Expiry is judged at collection time.
 -- remediation: `aws iam delete-server-certificate --server-certificate-name NAME` once nothing uses it.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html
--- frameworks: cis-5.0:1.18, cis-3.0:1.19, fsbp:IAM.26, nist-800-53-r5:SC-12
+-- frameworks: cis-5.0:1.18, cis-3.0:1.19
 SELECT
     c.account_id,
     'global' AS region,

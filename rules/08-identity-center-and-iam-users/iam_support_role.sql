@@ -10,7 +10,7 @@
 --   arn:aws:iam::aws:policy/AWSSupportAccess`.
 -- references: https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html,
 --   https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSSupportAccess.html
--- frameworks: cis-5.0:1.16, cis-3.0:1.17, fsbp:IAM.18, nist-800-53-r5:IR-7
+-- frameworks: cis-5.0:1.16, cis-3.0:1.17
 WITH support_roles AS (
     SELECT r.account_id, string_agg(r.role_name, ', ' ORDER BY r.role_name) AS roles
     FROM iam_roles AS r

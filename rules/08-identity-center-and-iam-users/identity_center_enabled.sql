@@ -11,7 +11,7 @@
 --   --service-principal sso.amazonaws.com`.
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/get-set-up-for-idc.html,
 --   https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-instances.html
--- frameworks: CIS 1.21
+-- frameworks: cis-5.0:1.20, cis-3.0:1.21
 WITH org_accounts AS (
     SELECT DISTINCT account_id, org_id, arn AS org_arn, master_account_id
     FROM organizations_organization

@@ -19,7 +19,6 @@
 --   Id=sns,Arn=<topic arn>`.
 -- references: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
--- frameworks: CIS 4.4 (intent), CIS 4.6 (intent)
 WITH wanted(alt, field, want) AS (VALUES
     (1, 'source', 'aws.signin'), (1, 'detail-type', 'AWS Console Sign In via CloudTrail'),
     (2, 'source', 'aws.iam'), (2, 'detail-type', 'AWS API Call via CloudTrail')),

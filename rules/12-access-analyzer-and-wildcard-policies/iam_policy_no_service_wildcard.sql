@@ -12,7 +12,7 @@
 --   then `aws iam create-policy-version --policy-arn POLICY_ARN --policy-document file://policy.json --set-as-default`.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html
--- frameworks: FSBP IAM.21
+-- frameworks: fsbp:IAM.21
 WITH policies AS (
     SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
     FROM iam_policies AS p

@@ -9,7 +9,7 @@
 --   code scanning); in an organization, from the Inspector delegated administrator:
 --   `aws inspector2 update-organization-configuration --auto-enable ec2=true,ecr=true,lambda=true`.
 -- references: https://docs.aws.amazon.com/inspector/latest/user/getting_started_tutorial.html
--- frameworks: FSBP Inspector.1, FSBP Inspector.2, FSBP Inspector.4
+-- frameworks: fsbp:Inspector.1, fsbp:Inspector.2, fsbp:Inspector.4
 WITH status AS (
     SELECT account_id, region,
            list_filter([

@@ -8,7 +8,7 @@
 -- remediation: As the root user with MFA: `aws s3api put-bucket-versioning --bucket BUCKET
 --   --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "arn:aws:iam::ACCOUNT_ID:mfa/root-account-mfa-device CODE"`.
 -- references: https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html
--- frameworks: cis-5.0:2.1.2, cis-3.0:2.1.2, fsbp:S3.20
+-- frameworks: cis-5.0:2.1.2, cis-3.0:2.1.2
 SELECT
     b.account_id,
     coalesce(b.bucket_region, 'global') AS region,

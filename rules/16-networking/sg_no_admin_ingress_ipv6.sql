@@ -10,7 +10,7 @@
 --   Session Manager, or allow only known address ranges.
 -- references: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html
--- frameworks: cis-5.0:5.4, cis-3.0:5.3, fsbp:EC2.54, nist-800-53-r5:SC-7
+-- frameworks: cis-5.0:5.4, cis-3.0:5.3
 WITH open_rules AS (
     SELECT account_id, region, group_id,
            string_agg(security_group_rule_id || ' (' || CASE WHEN ip_protocol = '-1' THEN 'all traffic'
