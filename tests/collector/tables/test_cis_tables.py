@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import boto3
+import pytest
+from botocore.awsrequest import AWSRequest
 from moto import mock_aws
+from sounding.collector.aws import strip_account_prefix_from_ip_host
 from sounding.collector.tables import cloudwatch, ec2, efs, iam, kms, logs, rds, s3, sns
 
 from tests.collector.tables.scope_rows import ACCOUNT, failing_session, gap_kinds, run_scope
@@ -171,3 +174,17 @@ def test_metric_filters_alarms_topics_subscriptions_certificates() -> None:
         (topic, "email", "a@example.com")]
     rows, gaps = run_scope([iam.SERVER_CERTIFICATES], "global", "us-east-1")
     assert (rows["iam_server_certificates"], gaps) == ([], [])
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock",
+     "http://127.0.0.1:5000/v20180820/configuration/publicAccessBlock"),
+    ("http://123456789012.localhost:5000/x", "http://localhost:5000/x"),
+    ("https://123456789012.s3-control.us-east-1.amazonaws.com/x",
+     "https://123456789012.s3-control.us-east-1.amazonaws.com/x"),
+])
+def test_s3control_account_prefix_is_dropped_only_before_an_ip_or_localhost(url: str, expected: str) -> None:
+    """AWS hosts keep their {AccountId}. prefix; a prefixed IP literal (a local endpoint) cannot resolve."""
+    request = AWSRequest(method="GET", url=url)
+    strip_account_prefix_from_ip_host(request)
+    assert request.url == expected
