@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _TOKEN = re.compile(r"""
@@ -139,8 +140,9 @@ class _Parser:
             return Comparison(path, text, value, "string")
 
 
+@lru_cache(maxsize=4096)
 def parse(pattern: str) -> Any:
-    """A JSON filter pattern (`{ ... }`) as a tree of Comparison, Both and Either."""
+    """A JSON filter pattern (`{ ... }`) as a tree of Comparison, Both and Either (parsed once per text)."""
     text = pattern.strip()
     if not (text.startswith("{") and text.endswith("}")):
         raise FilterPatternError("a JSON filter pattern is enclosed in { }")
@@ -169,6 +171,7 @@ def _values(event: Any, path: tuple[str | int, ...]) -> list[Any]:
     return current or [_MISSING]
 
 
+@lru_cache(maxsize=4096)
 def _wildcard(want: str) -> re.Pattern[str]:
     """A `*` wildcard string as an anchored regular expression."""
     return re.compile("^" + ".*".join(re.escape(part) for part in want.split("*")) + "$", re.DOTALL)
