@@ -91,7 +91,7 @@ def test_header_invalid_severity_and_unknown_key(tmp_path: Path, lint: Lint) -> 
 def test_header_section_outside_catalog_and_wrong_directory(tmp_path: Path, lint: Lint) -> None:
     """Section 99 is not in the catalog; section 2 in 01-root-user is in the wrong place."""
     assert lint(tmp_path, HEADER.replace("section: 1", "section: 99") + GOOD_SQL) == [
-        at(tmp_path, 3, "section '99' is not a catalog section (1-14)")]
+        at(tmp_path, 3, "section '99' is not a catalog section (1-17)")]
     assert lint(tmp_path, HEADER.replace("section: 1", "section: 2") + GOOD_SQL) == [
         at(tmp_path, 3, "section 2 does not match the directory 01-root-user")]
 

@@ -54,7 +54,7 @@ def test_scaffold_refuses_an_existing_id(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("rule_id", "section", "problem"), [
-    ("My-Check", 1, "lower_snake_case"), ("ok_id", 15, "section 15 is not a catalog section"),
+    ("My-Check", 1, "lower_snake_case"), ("ok_id", 99, "section 99 is not a catalog section"),
 ])
 def test_scaffold_refuses_bad_ids_and_sections(tmp_path: Path, rule_id: str, section: int, problem: str) -> None:
     """Ids must be valid file names; sections must be in the catalog."""
