@@ -6,8 +6,9 @@ metric filters, subscription filters, filter log events, and Live Tail"), and a 
 of the control to match. Supported: the JSON form `{ SELECTOR OP VALUE }` with `=`/`!=` on strings (with
 `*` wildcards and `%regex%`), numeric comparisons, `IS TRUE`/`IS FALSE`/`IS NULL`, `NOT EXISTS`, `&&`,
 `||` and parentheses; the empty pattern (every event); and term patterns (`"quoted phrase"`, bare terms,
-`?term` alternatives, `-term` exclusions) matched against the event's text. Space-delimited `[...]`
-patterns do not apply to JSON events: they are reported as unparseable (None), never as a match.
+`?term` alternatives, `-term` exclusions, case sensitive) and standalone `%regex%` patterns, matched against
+the event's text. Space-delimited `[...]` patterns do not apply to JSON events: they are reported as
+unparseable (None), never as a match.
 """
 
 from __future__ import annotations
@@ -225,8 +226,8 @@ def _terms_match(pattern: str, text: str) -> bool:
     required = [t for t in terms if not t.startswith(("?", "-"))]
 
     def present(term: str) -> bool:
-        word = json.loads(term) if term.startswith('"') else term
-        return word.lower() in text.lower() if not term.startswith('"') else word in text
+        """Term patterns are case sensitive; quotes only group a phrase."""
+        return (json.loads(term) if term.startswith('"') else term) in text
 
     if optional:
         return any(present(t) for t in optional)
@@ -247,6 +248,8 @@ def matches(pattern: str | None, event: dict[str, Any] | str) -> bool | None:
     try:
         if text.startswith("{"):
             return evaluate(parse(text), event)
+        if len(text) > 1 and text.startswith("%") and text.endswith("%"):
+            return re.search(text[1:-1], json.dumps(event)) is not None
         return _terms_match(text, json.dumps(event))
     except (FilterPatternError, re.error, TypeError):
         return None

@@ -44,6 +44,8 @@ ROOT = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS &&
     ('"ConsoleLogin"', {"eventName": "ConsoleLogin"}, True),
     ("ConsoleLogin -Success", {"eventName": "ConsoleLogin", "r": "Success"}, False),
     ("?StopLogging ?DeleteTrail", {"eventName": "DeleteTrail"}, True),
+    ("consolelogin", {"eventName": "ConsoleLogin"}, False),
+    ("%Delete[A-Za-z]*Trail%", {"eventName": "DeleteTrail"}, True),
 ])
 def test_matches(pattern: str, event: dict, expected: bool) -> None:
     """Each pattern form decides one event."""
