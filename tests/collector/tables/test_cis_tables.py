@@ -38,6 +38,9 @@ def test_s3_buckets_and_their_settings() -> None:
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
         "RestrictPublicBuckets": True})
     client.put_bucket_versioning(Bucket="locked", VersioningConfiguration={"Status": "Enabled"})
+    client.put_bucket_encryption(Bucket="locked", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"},
+         "BucketKeyEnabled": True}]})
     client.put_bucket_logging(Bucket="locked", BucketLoggingStatus={
         "LoggingEnabled": {"TargetBucket": "open", "TargetPrefix": "logs/"}})
     rows, gaps = run_scope([t for t in s3.TABLES if t.service == "s3"], "global", "us-east-1")
@@ -53,6 +56,9 @@ def test_s3_buckets_and_their_settings() -> None:
     assert rows["s3_bucket_public_access_block"] == [
         {"account_id": ACCOUNT, "region": "global", "bucket": "locked", "block_public_acls": True,
          "ignore_public_acls": True, "block_public_policy": True, "restrict_public_buckets": True}]
+    encryption = _by(rows["s3_bucket_encryption"], "bucket")
+    assert (encryption["locked"]["sse_algorithm"], encryption["locked"]["kms_master_key_id"],
+            encryption["locked"]["bucket_key_enabled"]) == ("aws:kms", "alias/data", True)
     versioning = _by(rows["s3_bucket_versioning"], "bucket")
     assert (versioning["locked"]["status"], versioning["open"]["status"]) == ("Enabled", None)
     logging = _by(rows["s3_bucket_logging"], "bucket")
