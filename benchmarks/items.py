@@ -8,6 +8,7 @@ from typing import Any
 
 from sounding.collector.declarations import BOOL, FLOAT, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, TableSpec
 
+from benchmarks import cis_items
 from benchmarks.org_model import HOME, OPT_IN_REGIONS, REGIONS, AccountModel, account_id
 
 TopItems = Callable[[AccountModel, str], list[Any]]
@@ -157,6 +158,7 @@ TOP_ITEMS: dict[str, TopItems] = {
     "securityhub_enabled_standards": _standards,
     "guardduty_detector_ids": _detector_ids,
     "accessanalyzer_analyzers": _analyzers,
+    **cis_items.TOP_ITEMS,
 }
 
 CHILD_ITEMS: dict[str, ChildItems] = {
@@ -170,6 +172,7 @@ CHILD_ITEMS: dict[str, ChildItems] = {
     "events_rules": lambda m, _p, r: m.event_rules(r),
     "events_targets": lambda m, p, r: [{"Id": "alert", "Arn": m.arn("sns", "security-alerts", r)}],
     "guardduty_detectors": lambda m, _p, r: [m.detector(r)],
+    **cis_items.CHILD_ITEMS,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import threading
@@ -9,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.loaders
@@ -135,6 +137,26 @@ def use_lenient_timestamps(session: boto3.Session) -> None:
     factory.set_parser_defaults(timestamp_parser=lenient_timestamp)
 
 
+def strip_account_prefix_from_ip_host(request: Any, **_: Any) -> None:
+    """s3control puts `{AccountId}.` before the endpoint host; before an IP address (a custom endpoint such as
+    127.0.0.1) that name cannot resolve, and the account travels in x-amz-account-id anyway: drop the prefix."""
+    parts = urlsplit(request.url)
+    host = parts.hostname or ""
+    label, _, rest = host.partition(".")
+    if not (label.isdigit() and len(label) == 12) or not (_is_ip(rest) or rest == "localhost"):
+        return
+    request.url = urlunsplit(parts._replace(netloc=parts.netloc.replace(host, rest, 1)))
+
+
+def _is_ip(host: str) -> bool:
+    """Whether a host is an IP address literal."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 class AccountClients:
     """Thread-safe cache of boto3 clients for one account, one per (service, region)."""
 
@@ -155,6 +177,8 @@ class AccountClients:
             client = self._clients.get(key)
             if client is None:
                 client = self.session.client(service, region_name=region, config=self.config)
+                if service == "s3control":
+                    client.meta.events.register("before-sign", strip_account_prefix_from_ip_host)
                 client.meta.events.register("before-send", self.counter)
                 self._clients[key] = client
             return client

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import duckdb
 from sounding.collector.declarations import DUCKDB_TYPES, JSON
 from sounding.engine.event_pattern import register as register_event_pattern
+from sounding.engine.filter_pattern import register as register_filter_pattern
 from sounding.engine.snapshot import Snapshot
 from sounding.engine.sql_library import SqlLibrary, load_library
 from sounding.engine.sql_policy import BASE_CONFIG
@@ -122,6 +123,7 @@ def fill_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
 def register_engine_functions(con: duckdb.DuckDBPyConnection) -> None:
     """The one place where functions the engine provides to rules are registered on a connection."""
     register_event_pattern(con)  # event_pattern_admits / event_pattern_accepts (engine/event_pattern.py)
+    register_filter_pattern(con)  # filter_pattern_matches (engine/filter_pattern.py)
 
 
 def create_library(con: duckdb.DuckDBPyConnection, library: SqlLibrary | None = None) -> None:

@@ -7,24 +7,32 @@ from sounding.collector.tables import (
     accessanalyzer,
     account,
     cloudtrail,
+    cloudwatch,
     config,
     controltower,
     ec2,
+    efs,
     events,
     guardduty,
     iam,
     inspector,
+    kms,
+    logs,
     macie,
     networkfirewall,
     organizations,
+    rds,
+    s3,
     securityhub,
     securitylake,
     shield,
+    sns,
     sso,
 )
 
 MODULES = (ec2, iam, organizations, account, controltower, cloudtrail, config, events, securityhub, guardduty,
-           accessanalyzer, sso, macie, inspector, networkfirewall, shield, securitylake)
+           accessanalyzer, sso, macie, inspector, networkfirewall, shield, securitylake,
+           s3, rds, efs, kms, logs, cloudwatch, sns)
 
 ALL_TABLES: tuple[TableSpec, ...] = tuple(spec for module in MODULES for spec in module.TABLES)
 

@@ -386,7 +386,22 @@ ORGANIZATIONS_FEATURES = TableSpec(
     moto_gap="moto does not implement ListOrganizationsFeatures (a gap, kind not_implemented).",
 )
 
+SERVER_CERTIFICATES = TableSpec(
+    name="iam_server_certificates", service="iam", operation="ListServerCertificates", scope="global",
+    items="ServerCertificateMetadataList",
+    columns=(
+        Column("server_certificate_name", STRING, "ServerCertificateName", "The certificate's name."),
+        Column("server_certificate_id", STRING, "ServerCertificateId", "The certificate's stable id."),
+        Column("arn", STRING, "Arn", "The certificate's ARN."),
+        Column("upload_date", TIMESTAMP, "UploadDate", "When it was uploaded."),
+        Column("expiration", TIMESTAMP, "Expiration", "When it expires."),
+    ),
+    key=("arn",),
+    doc="SSL/TLS server certificates stored in IAM (iam:ListServerCertificates).",
+    moto_gap="moto reports every certificate's Expiration as 2012-05-08, whatever the certificate says.",
+)
+
 TABLES = (ACCOUNT_SUMMARY, PASSWORD_POLICY, CREDENTIAL_REPORT, VIRTUAL_MFA_DEVICES, USERS, GROUPS, ROLES,
           AUTHORIZATION_DETAILS, POLICIES, INLINE_POLICIES, POLICY_STATEMENTS, ACCESS_KEYS,
           ACCESS_KEY_LAST_USED, MFA_DEVICES, LOGIN_PROFILES, OIDC_PROVIDER_LIST, OIDC_PROVIDERS,
-          SAML_PROVIDERS, ORGANIZATIONS_FEATURES)
+          SAML_PROVIDERS, ORGANIZATIONS_FEATURES, SERVER_CERTIFICATES)

@@ -11,7 +11,7 @@
 --   --account-id ACCOUNT_ID --primary-email new@example.com` from the management account).
 -- references: https://docs.aws.amazon.com/accounts/latest/reference/best-practices-root-user.html,
 --   https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-root-user-email.html
--- frameworks: cis-3.0:1.1
+-- frameworks: cis-5.0:1.1, cis-3.0:1.1
 WITH listed AS (
     SELECT member_account_id AS account_id, min(email) AS email
     FROM organizations_accounts

@@ -9,7 +9,7 @@
 --   --title "Security" --email-address security@example.com --phone-number +1-555-0100` (from the
 --   management account, add `--account-id ACCOUNT_ID` to set it for a member).
 -- references: https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-update-contact-alternate.html
--- frameworks: cis-3.0:1.2, fsbp:Account.1
+-- frameworks: cis-5.0:1.2, cis-3.0:1.2, fsbp:Account.1
 SELECT
     a.account_id,
     'global' AS region,

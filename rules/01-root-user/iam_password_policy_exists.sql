@@ -7,7 +7,7 @@
 -- remediation: Set a policy (IAM > Account settings > Password policy), for example
 --   `aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24 --require-symbols --require-numbers --require-uppercase-characters --require-lowercase-characters --allow-users-to-change-password`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
--- frameworks: cis-3.0:1.8, fsbp:IAM.7
+-- frameworks: fsbp:IAM.7
 SELECT
     a.account_id,
     'global' AS region,

@@ -7,7 +7,7 @@
 -- remediation: `aws iam update-account-password-policy --minimum-password-length 14 --password-reuse-prevention 24`
 --   (update-account-password-policy replaces the whole policy: repeat the other settings you keep).
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html
--- frameworks: cis-3.0:1.8, cis-3.0:1.9, fsbp:IAM.7
+-- frameworks: cis-5.0:1.7, cis-5.0:1.8, cis-3.0:1.8, cis-3.0:1.9, fsbp:IAM.7
 WITH weak AS (
     SELECT
         account_id,

@@ -9,7 +9,7 @@
 --   `aws sts assume-root --target-principal ACCOUNT_ID --task-policy-arn arn=arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials`
 --   then `aws iam delete-access-key --access-key-id KEY_ID` with the returned credentials.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html
--- frameworks: cis-3.0:1.4, fsbp:IAM.4
+-- frameworks: cis-5.0:1.3, cis-3.0:1.4, fsbp:IAM.4
 WITH root_report AS (
     SELECT account_id,
            coalesce(access_key_1_active, false) AS key_1,

@@ -13,7 +13,7 @@
 --   `aws iam enable-organizations-root-credentials-management` from the management account.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa.html
--- frameworks: cis-3.0:1.6, fsbp:IAM.6
+-- frameworks: cis-5.0:1.5, cis-3.0:1.6, fsbp:IAM.6
 WITH root_virtual AS (
     SELECT account_id, count(*) AS devices
     FROM iam_virtual_mfa_devices

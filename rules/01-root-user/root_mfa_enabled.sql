@@ -11,7 +11,7 @@
 --   then delete member root credentials with `aws iam delete-login-profile` via `sts assume-root`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management
--- frameworks: cis-3.0:1.5, fsbp:IAM.9
+-- frameworks: cis-5.0:1.4, cis-3.0:1.5, fsbp:IAM.9
 SELECT
     a.account_id,
     'global' AS region,

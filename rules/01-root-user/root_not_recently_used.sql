@@ -11,7 +11,7 @@
 --   (`aws iam enable-organizations-root-credentials-management`) so member accounts have no root password.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-best-practices.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html
--- frameworks: cis-3.0:1.7
+-- frameworks: cis-5.0:1.6, cis-3.0:1.7
 WITH root_report AS (
     SELECT
         account_id,

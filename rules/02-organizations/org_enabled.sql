@@ -11,7 +11,6 @@
 --   a pending invitation from the account (`aws organizations accept-handshake --handshake-id ...`).
 -- references: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_introduction.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/account-controls.html
--- frameworks: fsbp:Account.2
 SELECT
     a.account_id,
     'global' AS region,

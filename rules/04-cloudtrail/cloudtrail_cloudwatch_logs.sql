@@ -11,7 +11,6 @@
 --   <group arn> --cloud-watch-logs-role-arn <role arn> --region <home region>`. A trail that names a group
 --   but stopped delivering: check the role's trust and permissions and latest_cloud_watch_logs_delivery_error.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
--- frameworks: cis-3.0:3.4, fsbp:CloudTrail.5
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

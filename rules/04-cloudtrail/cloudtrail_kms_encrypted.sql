@@ -9,7 +9,7 @@
 -- remediation: Create a KMS key whose policy lets cloudtrail.amazonaws.com use GenerateDataKey*, then
 --   `aws cloudtrail update-trail --name <trail> --kms-key-id <key arn> --region <home region>`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
--- frameworks: cis-3.0:3.5, fsbp:CloudTrail.2
+-- frameworks: cis-5.0:3.5, cis-3.0:3.5, fsbp:CloudTrail.2
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

@@ -9,7 +9,7 @@
 -- remediation: `aws cloudtrail update-trail --name <trail> --enable-log-file-validation --region <home region>`;
 --   check digests with `aws cloudtrail validate-logs --trail-arn <arn> --start-time <time>`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
--- frameworks: cis-3.0:3.2, fsbp:CloudTrail.4
+-- frameworks: cis-5.0:3.2, cis-3.0:3.2, fsbp:CloudTrail.4
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

@@ -19,7 +19,7 @@
 --   IncludeManagementEvents true) or an advanced selector on eventCategory = Management without readOnly.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html,
 --   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
--- frameworks: cis-3.0:3.1, fsbp:CloudTrail.1, fsbp:CloudTrail.3
+-- frameworks: cis-5.0:3.1, cis-3.0:3.1, fsbp:CloudTrail.1
 WITH trails AS (
     SELECT t.*
     FROM cloudtrail_trails AS t

@@ -13,7 +13,7 @@
 --   `aws cloudtrail create-trail --name org-trail --s3-bucket-name <bucket> --is-organization-trail
 --   --is-multi-region-trail` and `aws cloudtrail start-logging --name org-trail`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html
--- frameworks: cis-3.0:3.1, fsbp:CloudTrail.1
+-- frameworks: cis-5.0:3.1, cis-3.0:3.1
 WITH orgs AS (
     SELECT DISTINCT
         coalesce(o.master_account_id, a.account_id) AS management,

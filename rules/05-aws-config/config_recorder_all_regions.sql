@@ -26,7 +26,7 @@
 -- references: https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html,
 --   https://docs.aws.amazon.com/config/latest/APIReference/API_RecordingGroup.html,
 --   https://docs.aws.amazon.com/config/latest/developerguide/stop-start-recorder.html
--- frameworks: cis-3.0:3.3, fsbp:Config.1
+-- frameworks: cis-5.0:3.3, cis-3.0:3.3, fsbp:Config.1
 -- Regions where AWS Config was available before February 2022: the only ones that record the global
 -- IAM resource types (AWS Config developer guide, "Recording AWS Resources | Global Resources").
 WITH iam_recording_regions(region) AS (VALUES

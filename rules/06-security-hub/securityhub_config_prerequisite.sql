@@ -9,7 +9,6 @@
 --   resource types), `aws configservice put-delivery-channel`, then
 --   `aws configservice start-configuration-recorder --configuration-recorder-name default --region REGION`.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-setup-prereqs.html
--- frameworks: fsbp:Config.1
 WITH recorders AS (
     SELECT
         account_id,

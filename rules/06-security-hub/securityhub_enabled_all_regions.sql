@@ -10,7 +10,7 @@
 --   policy (Security Hub > Configuration > Policies), so new accounts and regions are covered automatically.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-settingup.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/central-configuration-intro.html
--- frameworks: cis-3.0:4.16
+-- frameworks: cis-5.0:4.16, cis-3.0:4.16
 SELECT
     r.account_id,
     r.region,

@@ -9,7 +9,6 @@
 --   StandardsArn=arn:aws:securityhub:REGION::standards/aws-foundational-security-best-practices/v/1.0.0`,
 --   or enable the standard in a central configuration policy of the delegated administrator.
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-standards-enable-disable.html
--- frameworks: cis-3.0:4.16
 WITH standards AS (
     SELECT
         account_id,

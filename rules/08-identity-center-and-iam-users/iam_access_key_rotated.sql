@@ -11,7 +11,7 @@
 --   `aws iam delete-access-key --user-name USER_NAME --access-key-id OLD_KEY_ID`.
 --   Prefer IAM roles (EC2/ECS/Lambda), IAM Roles Anywhere or OIDC federation for CI.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console
--- frameworks: cis-3.0:1.14, fsbp:IAM.3
+-- frameworks: cis-5.0:1.13, cis-3.0:1.14, fsbp:IAM.3
 SELECT
     k.account_id,
     'global' AS region,

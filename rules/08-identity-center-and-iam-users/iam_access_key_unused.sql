@@ -11,7 +11,7 @@
 --   (console: IAM > Users > USER_NAME > Security credentials > Access keys > Actions > Deactivate).
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html
--- frameworks: cis-3.0:1.12, fsbp:IAM.22
+-- frameworks: cis-5.0:1.11, cis-3.0:1.12
 SELECT
     k.account_id,
     'global' AS region,

@@ -10,7 +10,7 @@
 --   Security credentials > Console sign-in > Disable console access).
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/what-is.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_admin-change-user.html
--- frameworks: cis-3.0:1.21
+-- frameworks: cis-5.0:1.20, cis-3.0:1.21
 SELECT
     u.account_id,
     'global' AS region,

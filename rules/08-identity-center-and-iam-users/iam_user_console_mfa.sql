@@ -9,7 +9,7 @@
 --   `aws:MultiFactorAuthPresent`, or remove the password: `aws iam delete-login-profile --user-name USER_NAME`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_my-sec-creds-self-manage.html
--- frameworks: cis-3.0:1.10, fsbp:IAM.5
+-- frameworks: cis-5.0:1.9, cis-3.0:1.10, fsbp:IAM.5
 WITH devices AS (
     SELECT account_id, user_name, count(*) AS devices
     FROM iam_mfa_devices

@@ -9,7 +9,7 @@
 --   `aws sso-admin create-account-assignment --instance-arn INSTANCE_ARN --target-type AWS_ACCOUNT
 --   --target-id ACCOUNT_ID --permission-set-arn PERMISSION_SET_ARN --principal-type GROUP --principal-id GROUP_ID`.
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/useraccess.html
--- frameworks: cis-3.0:1.21
+-- frameworks: cis-5.0:1.20, cis-3.0:1.21
 WITH instances AS (
     SELECT DISTINCT m.scope_account_id, i.account_id, i.region, i.instance_arn
     FROM org_members AS m

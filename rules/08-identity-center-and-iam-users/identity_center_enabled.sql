@@ -11,7 +11,7 @@
 --   --service-principal sso.amazonaws.com`.
 -- references: https://docs.aws.amazon.com/singlesignon/latest/userguide/get-set-up-for-idc.html,
 --   https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-instances.html
--- frameworks: cis-3.0:1.21
+-- frameworks: cis-5.0:1.20, cis-3.0:1.21
 WITH instances AS (
     SELECT
         m.scope_account_id,

@@ -20,7 +20,6 @@
 --   Id=sns,Arn=<topic arn>`.
 -- references: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
--- frameworks: cis-3.0:4.4, cis-3.0:4.6
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
 WITH wanted(alt, probe) AS (VALUES
     (1, '{"source": "aws.signin", "detail-type": "AWS Console Sign In via CloudTrail", "detail": {"eventSource": "signin.amazonaws.com"}}'),

@@ -10,7 +10,7 @@
 --   or from the delegated administrator, per region:
 --   `aws accessanalyzer create-analyzer --analyzer-name org-external-access --type ORGANIZATION --region REGION`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-getting-started.html
--- frameworks: cis-3.0:1.20
+-- frameworks: cis-5.0:1.19, cis-3.0:1.20
 WITH own AS (
     SELECT account_id, region,
            string_agg(name || ' (' || type || ')', ', ' ORDER BY name)

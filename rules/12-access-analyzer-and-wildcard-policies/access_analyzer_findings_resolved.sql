@@ -9,7 +9,6 @@
 --   the resource policy, or archive the finding with an archive rule that documents why the access is
 --   intended: `aws accessanalyzer create-archive-rule --analyzer-name NAME --rule-name RULE --filter ...`.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-findings.html
--- frameworks: cis-3.0:1.20
 WITH active AS (
     SELECT account_id, region, analyzer_arn,
            count(*) AS n,

@@ -16,7 +16,7 @@
 --   Keep administrator access in a few Identity Center permission sets, behind MFA.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1
--- frameworks: cis-3.0:1.16, fsbp:IAM.1
+-- frameworks: cis-5.0:1.15, cis-3.0:1.16, fsbp:IAM.1
 WITH policies AS (
     SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
     FROM iam_policies AS p

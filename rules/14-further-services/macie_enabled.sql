@@ -8,7 +8,7 @@
 -- remediation: `aws macie2 enable-macie --region REGION` (a PAUSED session: `aws macie2 update-macie-session
 --   --status ENABLED`); in an organization, designate a Macie delegated administrator and auto-enable members.
 -- references: https://docs.aws.amazon.com/macie/latest/user/getting-started.html
--- frameworks: fsbp:Macie.1
+-- frameworks: cis-5.0:2.1.3, cis-3.0:2.1.3, fsbp:Macie.1
 SELECT
     r.account_id,
     r.region,

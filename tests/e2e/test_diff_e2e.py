@@ -60,6 +60,11 @@ def seed() -> dict[str, str]:
         ec2 = boto3.client("ec2", region_name=REGION)
         [vpc] = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]
         ids["vpc"] = vpc["VpcId"]
+        # Deleting the VPC takes its default security group and that group's rules with it.
+        [group] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])["SecurityGroups"]
+        ids["default_group"] = group["GroupId"]
+        ids["default_group_rules"] = ",".join(r["SecurityGroupRuleId"] for r in ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [group["GroupId"]]}])["SecurityGroupRules"])
     if HAS_SCPS:
         org = boto3.client("organizations")
         org.create_organization(FeatureSet="ALL")
@@ -130,6 +135,9 @@ def expected_resources(ids: dict[str, str]) -> set[tuple[Any, ...]]:
         # Stopping a recorder sets lastStopTime: a real change, unlike the volatile lastStatusChangeTime.
         ("config_recorder_status", "changed", "name=default", ("recording",), ("lastStopTime", "recording")),
         ("ec2_vpcs", "removed", f"vpc_id={ids.get('vpc')}", (), ()),
+        ("ec2_security_groups", "removed", f"group_id={ids.get('default_group')}", (), ()),
+        *(("ec2_security_group_rules", "removed", f"security_group_rule_id={rule}", (), ())
+          for rule in ids.get("default_group_rules", "").split(",") if rule),
         ("organizations_policy_targets", "added", f"policy_id={ids.get('policy')}, target_id={ids.get('root')}",
          (), ()),
     }
@@ -144,6 +152,7 @@ def expected_findings(ids: dict[str, str]) -> set[tuple[str, str, str]]:
     from sounding.engine.rules import builtin_rules_dir, load_rules
 
     org = ids.get("org_arn", "")
+    group = f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{ids.get('default_group')}"
     expected = {
         ("resolved", "iam_password_policy_strong", ACCOUNT_RESOURCE),
         ("new_failure", "iam_user_console_mfa", USER_ARN),
@@ -155,6 +164,16 @@ def expected_findings(ids: dict[str, str]) -> set[tuple[str, str, str]]:
         ("status_changed", "alerts_config_compliance", REGION_RESOURCE),
         ("resolved", "vpc_default_absent", REGION_RESOURCE),
         ("resolved", "org_custom_scp_attached", org),
+        # The new user gets the verdicts of the per-user CIS rules (new PASS findings are status changes).
+        *(("status_changed", rule, USER_ARN) for rule in (
+            "iam_access_key_unused_at_setup", "iam_user_no_direct_policies", "iam_console_password_unused",
+            "iam_user_single_active_key")),
+        # The deleted default VPC takes its flow-log verdict, its default group's verdicts and the peering review.
+        ("resolved", "vpc_flow_logs_enabled", f"arn:aws:ec2:{REGION}:{ACCOUNT}:vpc/{ids.get('vpc')}"),
+        ("resolved", "sg_default_restricts_all", group),
+        *(("status_changed", rule, group) for rule in (
+            "sg_no_admin_ingress_ipv4", "sg_no_admin_ingress_ipv6", "sg_no_cifs_ingress")),
+        ("status_changed", "vpc_peering_routes_review", REGION_RESOURCE),
     }
     present = {rule.id for rule in load_rules([builtin_rules_dir()])}
     return {item for item in expected if item[1] in present}

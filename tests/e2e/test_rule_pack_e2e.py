@@ -23,8 +23,10 @@ GOLDEN = Path(__file__).resolve().parents[1] / "snapshots" / "golden" / "example
 
 
 def key(finding: dict) -> tuple[str, str, str, str, str]:
-    """What is compared: rule, account, region, resource, status (access key ids are random in moto)."""
+    """What is compared: rule, account, region, resource, status (access key ids are random in moto, and so are
+    the ids of default VPCs, security groups and network ACLs, made lazily in thread order)."""
     resource = re.sub(r"AKIA[0-9A-Z]{16}", "AKIA<id>", finding["resource_id"])
+    resource = re.sub(r"\b(sg|acl|vpc|i|fs)-[0-9a-f]{8,17}\b", r"\1-<id>", resource)
     return (finding["rule_id"], finding["account_id"], finding["region"], resource, finding["status"])
 
 
