@@ -70,6 +70,8 @@ def _reported(where: str | Path) -> Iterator[None]:
     """Operating-system errors while writing as one InputError line naming the output."""
     try:
         yield
+    except BrokenPipeError:
+        raise  # the reader went away: not bad input (the command layer stops quietly, exit 141)
     except OSError as exc:
         raise InputError(where, f"cannot write: {exc.strerror or exc}") from None
 

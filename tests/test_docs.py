@@ -68,5 +68,6 @@ def test_exit_codes_in_the_readme_match_the_code() -> None:
     from sounding.engine.commands import common
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for code in (common.EXIT_FINDINGS, common.EXIT_INPUT, common.EXIT_ERRORS, common.EXIT_INTERRUPTED):
+    for code in (common.EXIT_FINDINGS, common.EXIT_INPUT, common.EXIT_ERRORS, common.EXIT_INTERRUPTED,
+                 common.EXIT_BROKEN_PIPE):
         assert re.search(rf"^\| `{code}` \|", readme, flags=re.M), f"exit status {code} is not documented"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
@@ -18,6 +19,7 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_ERRORS = 3
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
@@ -59,6 +61,12 @@ class SoundingGroup(click.Group):
         except click.exceptions.Abort:
             click.echo("interrupted: nothing was written", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            stop_on_closed_stdout()
+        try:
+            sys.stdout.flush()  # a reader that went away shows here, not as a traceback at exit
+        except BrokenPipeError:
+            stop_on_closed_stdout()
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -71,6 +79,8 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         sigterm_as_interrupt()
         try:
             return command(*args, **kwargs)
+        except BrokenPipeError:
+            stop_on_closed_stdout()
         except InputError as exc:
             from sounding.collector.scrub import scrub
 
@@ -85,6 +95,13 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
+
+
+def stop_on_closed_stdout() -> None:
+    """The reader of stdout went away (`sounding query ... | head`): stop quietly, as a shell tool does."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+    sys.exit(EXIT_BROKEN_PIPE)
 
 
 def sigterm_as_interrupt() -> None:

@@ -208,3 +208,16 @@ def test_a_path_that_cannot_be_a_report_is_an_input_error(tmp_path: Path, name: 
     with pytest.raises(InputError) as raised:
         write_output("x", tmp_path / name)
     assert str(raised.value) == f"{tmp_path / name}: {problem}"
+
+
+def test_a_reader_that_goes_away_stops_the_command_quietly_with_141(tmp_path: Path) -> None:
+    """`sounding query ... | head`: the closed pipe is no error line and no traceback, just the SIGPIPE status."""
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen([*CLI, "query", str(Path(__file__).resolve().parents[2] / "snapshots" / "example"),
+                                "SELECT range FROM range(300000)", "--format", "csv", "--limit", "300000"],
+                               stdout=write_end, stderr=subprocess.PIPE, text=True)
+    os.close(write_end)
+    assert os.read(read_end, 6) == b"range\n"  # the header line: the command is writing
+    os.close(read_end)  # the reader goes away with most of the output unread
+    _, stderr = process.communicate(timeout=120)
+    assert (process.returncode, stderr) == (141, "")
