@@ -95,7 +95,8 @@ def render_csv(trend: Trend) -> str:
              *(count[s] for s in COUNTED)]
             for (rule_id, value), counts in sorted(trend.series.items())
             for facts, count in zip(trend.snapshots, counts, strict=True))
-    write_csv(["rule_id", *([group] if group else []), "snapshot", "collected_at", *COUNTED], rows, out)
+    write_csv(["rule_id", *([group] if group else []), "snapshot", "collected_at", *COUNTED], rows, out,
+              spreadsheet_safe=True)
     return out.getvalue()
 
 

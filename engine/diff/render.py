@@ -31,7 +31,7 @@ def render_json(diff: Diff) -> str:
 def render_csv(diff: Diff) -> str:
     """One CSV line per change, with a header line."""
     out = io.StringIO()
-    write_csv(FIELDS, ([line[f] for f in FIELDS] for line in lines(diff)), out)
+    write_csv(FIELDS, ([line[f] for f in FIELDS] for line in lines(diff)), out, spreadsheet_safe=True)
     return out.getvalue()
 
 

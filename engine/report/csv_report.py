@@ -17,7 +17,7 @@ def write(evaluation: Evaluation, out: TextIO) -> None:
     not), so readers that infer types keep account ids such as 012345678901 as text."""
     rows = ((f.rule_id, f.title, f.severity, f.section, f.status, f.account_id, f.region, f.resource_id,
              f.reason, f.waived, f.waiver_reason) for f in evaluation.findings)
-    write_csv(FIELDS, rows, out)
+    write_csv(FIELDS, rows, out, spreadsheet_safe=True)
 
 
 def render(evaluation: Evaluation) -> str:

@@ -37,17 +37,24 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> None:
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO, *,
+              spreadsheet_safe: bool = False) -> None:
     """RFC 4180 CSV: the header quoted only where needed; in rows, numbers bare, NULL empty, and every text
-    value quoted, so type-inferring readers keep text such as account ids (and their leading zeros) as text."""
+    value quoted, so type-inferring readers keep text such as account ids (and their leading zeros) as text.
+    Reports meant for spreadsheets pass `spreadsheet_safe`: a text cell that a spreadsheet would run as a
+    formula (AWS names may start with = + - @) gets a leading apostrophe, so it is shown, never run."""
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(columns)
     out.write(header.getvalue())
     for row in rows:
-        out.write(",".join(csv_cell(v) for v in row) + "\n")
+        out.write(",".join(csv_cell(v, spreadsheet_safe=spreadsheet_safe) for v in row) + "\n")
 
 
-def csv_cell(value: Any) -> str:
+def csv_cell(value: Any, *, spreadsheet_safe: bool = False) -> str:
     """One CSV field: a number bare, NULL empty, a boolean true/false, anything else quoted text."""
     if value is None:
         return ""
@@ -55,4 +62,7 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value) if isinstance(value, float) else str(value)
-    return '"' + cell(value).replace('"', '""') + '"'
+    text = cell(value)
+    if spreadsheet_safe and text.startswith(FORMULA_STARTS):
+        text = "'" + text
+    return '"' + text.replace('"', '""') + '"'

@@ -46,3 +46,16 @@ def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
     out = io.StringIO()
     csv_report.write(dataclasses.replace(evaluation, findings=Stream(list(evaluation.findings))), out)
     assert out.getvalue() == csv_report.render(evaluation)
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_shown_as_text(evaluation: Evaluation) -> None:
+    """OWASP CSV injection: an AWS-supplied value starting = + - @ (IAM names may) gets a leading apostrophe in
+    the report; the row renderer of `query` keeps data as it is."""
+    from sounding.engine.report.rows import write_csv
+
+    first = dataclasses.replace(next(iter(evaluation.findings)), resource_id="=1+2", reason="@SUM(A1)")
+    row = csv_report.render(dataclasses.replace(evaluation, findings=[first])).splitlines()[1]
+    assert ',"\'=1+2","\'@SUM(A1)",' in row
+    plain = io.StringIO()
+    write_csv(["name"], [["=1+2"], ["-x"], ["a=b"]], plain)
+    assert plain.getvalue() == 'name\n"=1+2"\n"-x"\n"a=b"\n'
