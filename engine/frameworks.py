@@ -8,13 +8,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from sounding.engine.errors import InputError
 
-if TYPE_CHECKING:
-    from sounding.engine.findings import Finding
-    from sounding.engine.rules import Rule
+
+class MappedRule(Protocol):
+    """What this module reads of a rule (engine.rules.Rule, which imports this module to check its header)."""
+
+    id: str
+    frameworks: tuple[str, ...]
+
+
+RuleT = TypeVar("RuleT", bound=MappedRule)
+
+
+class JudgedFinding(Protocol):
+    """What this module reads of a finding (engine.findings.Finding)."""
+
+    rule_id: str
+    status: str
 
 REGISTRY_FILE = "frameworks.toml"
 # A control id: CIS "1.4", FSBP "IAM.6", NIST "IA-2(1)"; no spaces or commas.
@@ -117,7 +130,7 @@ def check_ids(ids: Sequence[str]) -> None:
             raise InputError("--framework", f"unknown framework '{framework_id}' (valid: {valid_ids()})")
 
 
-def select(rules: Sequence[Rule], ids: Sequence[str]) -> list[Rule]:
+def select(rules: Sequence[RuleT], ids: Sequence[str]) -> list[RuleT]:
     """The rules mapped to a control of any of the frameworks; none at all is an error, as a typo would be."""
     check_ids(ids)
     chosen = [r for r in rules if in_frameworks(r, ids)]
@@ -126,7 +139,7 @@ def select(rules: Sequence[Rule], ids: Sequence[str]) -> list[Rule]:
     return chosen
 
 
-def in_frameworks(rule: Rule, ids: Sequence[str]) -> bool:
+def in_frameworks(rule: MappedRule, ids: Sequence[str]) -> bool:
     """Whether the rule maps to a control of any of the frameworks."""
     return any(split_entry(entry)[0] in ids for entry in rule.frameworks)
 
@@ -136,7 +149,7 @@ def control_key(control: str) -> tuple[tuple[int, object], ...]:
     return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", control) if part)
 
 
-def rule_status_counts(findings: Iterable[Finding]) -> dict[str, dict[str, int]]:
+def rule_status_counts(findings: Iterable[JudgedFinding]) -> dict[str, dict[str, int]]:
     """Findings per rule and status, from one pass over the findings."""
     per_rule: dict[str, dict[str, int]] = {}
     for finding in findings:
@@ -145,7 +158,8 @@ def rule_status_counts(findings: Iterable[Finding]) -> dict[str, dict[str, int]]
     return per_rule
 
 
-def control_summaries(rules: Iterable[Rule], per_rule: dict[str, dict[str, int]]) -> dict[str, list[ControlSummary]]:
+def control_summaries(rules: Iterable[MappedRule],
+                      per_rule: dict[str, dict[str, int]]) -> dict[str, list[ControlSummary]]:
     """Per framework (registry order, only those the rules map to): each control's rules and status counts."""
     controls: dict[tuple[str, str], list[str]] = {}
     for rule in rules:

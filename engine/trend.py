@@ -109,12 +109,5 @@ def render_table(trend: Trend) -> str:
     return "Counts are pass/fail/other, oldest snapshot first.\n\n" + table(headers, rows)
 
 
-def render_html(trend: Trend) -> str:
-    """The HTML page with the pass/fail chart (engine/report/trend_html.py)."""
-    from sounding.engine.report.trend_html import render
-
-    return render(trend)
-
-
-FORMATS: dict[str, Callable[[Trend], str]] = {"table": render_table, "json": render_json, "csv": render_csv,
-                                              "html": render_html}
+# The text formats; `html` (engine/report/trend_html.py, which reads a Trend) is added by the command.
+FORMATS: dict[str, Callable[[Trend], str]] = {"table": render_table, "json": render_json, "csv": render_csv}

@@ -40,6 +40,7 @@ def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_
       sounding trend snapshots/ --by account --format csv
     """
     from sounding.engine.output import write_output
+    from sounding.engine.report import trend_html
     from sounding.engine.selection import select_rules
     from sounding.engine.trend import FORMATS, compute_trend, open_in_order, snapshot_paths
 
@@ -50,4 +51,4 @@ def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_
         result = compute_trend(opened, rules, by=by, progress=progress.callback)
     finally:
         progress.done()
-    write_output(FORMATS[output_format](result), output)
+    write_output({**FORMATS, "html": trend_html.render}[output_format](result), output)

@@ -24,9 +24,24 @@ from sounding.collector.tables import TABLES_BY_NAME
 from sounding.collector.values import coerce
 
 # Fan-out tables get one parent row; the example answers for the user or policy it was asked about.
-PARENT = {"user_name": "Alice", "policy_id": "p-FullAWSAccess"}
+PARENT = {"user_name": "Alice", "policy_id": "p-FullAWSAccess", "name": "examplebucket",
+          "key_id": "1234abcd-12ab-34cd-56ef-1234567890ab"}
 
 EXPECTED: dict[str, list[dict[str, Any]]] = {
+ 'ec2_network_acls': [{'network_acl_id': 'acl-5fb85d36', 'vpc_id': 'vpc-a01106c2', 'is_default': False,
+                       'subnet_ids': ['subnet-65ea5f08']}],
+ 'efs_file_systems': [{'file_system_id': 'fs-01234567', 'name': 'MyFileSystem', 'life_cycle_state': 'available'}],
+ 's3_bucket_versioning': [{'bucket': 'examplebucket', 'status': 'Enabled', 'mfa_delete': 'Disabled'}],
+ 'kms_key_list': [{'key_id': key, 'key_arn': f'arn:aws:kms:us-east-2:111122223333:key/{key}'} for key in (
+     '0d990263-018e-4e65-a703-eff731de951e', '144be297-0ae1-44ac-9c8f-93cd8c82f841',
+     '21184251-b765-428e-b852-2c7353e72571', '214fe92f-5b03-4ae1-b350-db2a45dbe10c',
+     '339963f2-e523-49d3-af24-a0fe752aa458', 'b776a44b-df37-4438-9be4-a27494e4271a',
+     'deaf6c9e-cf2c-46a6-bf6d-0b6d487cffbb')],
+ 'kms_keys': [{'key_id': '1234abcd-12ab-34cd-56ef-1234567890ab',
+               'arn': 'arn:aws:kms:us-east-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+               'key_manager': 'CUSTOMER', 'key_state': 'Enabled', 'key_spec': 'SYMMETRIC_DEFAULT',
+               'key_usage': 'ENCRYPT_DECRYPT', 'origin': 'AWS_KMS',
+               'creation_date': datetime(2017, 7, 5, 21, 4, 55, tzinfo=UTC)}],
  'regions': [{'region_name': 'ap-south-1', 'endpoint': 'ec2.ap-south-1.amazonaws.com'},
              {'region_name': 'eu-west-1', 'endpoint': 'ec2.eu-west-1.amazonaws.com'},
              {'region_name': 'ap-southeast-1', 'endpoint': 'ec2.ap-southeast-1.amazonaws.com'},

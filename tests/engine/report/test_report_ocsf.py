@@ -127,10 +127,10 @@ def test_framework_mapping_fills_compliance_standards_and_requirements(evaluatio
     event = ocsf.event(evaluation, finding, mapped, {})
     assert event["compliance"]["standards"] == [
         "AWS Foundational Security Best Practices v1.0.0", "CIS AWS Foundations Benchmark v3.0.0",
-        "CIS AWS Foundations Benchmark v5.0.0", "NIST SP 800-53 Revision 5"]
+        "CIS AWS Foundations Benchmark v5.0.0", "NIST SP 800-53 Revision 5 v5.0.0"]
     assert event["compliance"]["requirements"] == [
         "CIS AWS Foundations Benchmark v5.0.0/1.4", "CIS AWS Foundations Benchmark v3.0.0/1.4",
-        "AWS Foundational Security Best Practices v1.0.0/IAM.6", "NIST SP 800-53 Revision 5/IA-2(1)"]
+        "AWS Foundational Security Best Practices v1.0.0/IAM.6", "NIST SP 800-53 Revision 5 v5.0.0/IA-2(1)"]
     model = SchemaComplianceFinding.model_validate(event)
     assert unknown_attributes(model) == [".cloud"]
     ProwlerComplianceFinding.model_validate(event)
