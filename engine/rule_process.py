@@ -24,6 +24,7 @@ import time
 from typing import Any
 
 import duckdb
+from sounding.engine.errors import InputError
 
 # Room above the worker's address space (once its connection is built) beyond memory_limit.
 CHILD_HEADROOM_BYTES = 512 * 1024 * 1024
@@ -131,7 +132,11 @@ def _serve(requests: int, answers: int) -> None:
             if con is not None:
                 con.close()
                 con = None
-            con = _connect(payload)
+            try:
+                con = _connect(payload)
+            except Exception as exc:  # e.g. a file that no longer matches its verified checksum
+                _send(answers, ("refused", getattr(exc, "path", ""), getattr(exc, "problem", str(exc))))
+                continue
             _send(answers, ("ready",))
             continue
         outcome = _answer(con, payload) if con is not None else ("error", "the worker has no snapshot")
@@ -185,7 +190,10 @@ class RuleWorker:
         if header is None:
             status = self.close()
             raise duckdb.Error(f"the rule worker did not start (status {status})")
-        _read_exactly(self._answers, _HEADER.unpack(header)[0], None)
+        answer = pickle.loads(_read_exactly(self._answers, _HEADER.unpack(header)[0], None) or b"")
+        if answer[0] == "refused":
+            self.close()
+            raise InputError(answer[1] or self.init.get("snapshot", ""), answer[2])
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""

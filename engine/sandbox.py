@@ -196,7 +196,7 @@ def connect_sandbox(snapshot: Snapshot, empty_tables: Sequence[EmptyTable], memo
     files: list[str] = []
     con.execute("SET TimeZone = 'UTC'")
     for name, entry in sorted(snapshot.tables.items()):
-        paths = [str(f.path.resolve()) for f in snapshot.files(name)]
+        paths = snapshot.pinned(name)  # descriptors of the verified bytes (engine.snapshot)
         files.extend(paths)
         listing = ", ".join(_literal(p) for p in paths)
         con.execute(f"CREATE VIEW {_quote(name)} AS SELECT {_select_list(entry['schema'])} "

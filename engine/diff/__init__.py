@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sounding.collector.write import FORMAT_VERSION
+from sounding.collector.contract import READABLE_VERSIONS
 from sounding.engine.diff.coverage import compare_coverage
 from sounding.engine.diff.findings import diff_findings
 from sounding.engine.diff.model import Diff
@@ -14,8 +14,9 @@ from sounding.engine.errors import InputError
 from sounding.engine.rules import Rule
 from sounding.engine.snapshot import Snapshot
 
-# Snapshot format versions whose tables this diff reads; both snapshots must use one of them.
-DIFFABLE_VERSIONS = frozenset({FORMAT_VERSION})
+# Snapshot format versions whose tables this diff reads; the two sides may use different ones (rows are
+# compared by key, whatever file holds them).
+DIFFABLE_VERSIONS = frozenset(READABLE_VERSIONS)
 
 
 def check_comparable(old: Snapshot, new: Snapshot) -> None:
@@ -26,9 +27,6 @@ def check_comparable(old: Snapshot, new: Snapshot) -> None:
             raise InputError(snap.path, f"{label} has snapshot format version {version}; diff compares format "
                                         f"version {', '.join(map(str, sorted(DIFFABLE_VERSIONS)))} only: "
                                         f"collect it again with this Sounding")
-    if old.manifest["format_version"] != new.manifest["format_version"]:  # pragma: no cover - one version today
-        raise InputError(new.path, f"OLD has format version {old.manifest['format_version']} and NEW has "
-                                   f"{new.manifest['format_version']}: diff needs the same format version")
 
 
 def facts(snapshot: Snapshot) -> dict[str, Any]:
