@@ -11,6 +11,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from sounding.collector.contract import ContractError, parse_nested
 from sounding.engine.errors import InputError
 from sounding.engine.findings import Finding
 
@@ -89,15 +90,17 @@ def load_waivers(path: Path) -> list[Waiver]:
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
+        data = parse_nested(tomllib.loads, text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(_at(path, _toml_line(exc)), f"invalid TOML: {exc}") from None
+    except ContractError as exc:
+        raise InputError(path, str(exc)) from None
     unknown_top = sorted(set(data) - {"waiver"})
     if unknown_top:
         raise InputError(_at(path, _key_line(text, unknown_top[0], 1, len(text.splitlines()) + 1)),
                          f"unknown top-level key '{unknown_top[0]}' (write [[waiver]] entries)")
     entries = data.get("waiver", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InputError(path, "'waiver' must be an array of tables: write [[waiver]]")
     starts = _entry_lines(text)
     waivers = []

@@ -11,9 +11,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from sounding.collector.contract import FORMAT_VERSION, sha256_file
 from sounding.collector.gaps import Gap
 from sounding.collector.tables import TABLES_BY_NAME
-from sounding.collector.contract import FORMAT_VERSION, sha256_file
 from sounding.collector.write import SnapshotExistsError, SnapshotWriter, compact
 
 SPECS = [TABLES_BY_NAME["iam_password_policy"], TABLES_BY_NAME["regions"]]
