@@ -34,6 +34,7 @@ _UNITS = {"": 1, "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]I?B|B)?\s*$", re.IGNORECASE)
 _ERRORS = {"interrupt": duckdb.InterruptException, "memory": duckdb.OutOfMemoryException}
 _HEADER = struct.Struct("!Q")
+_SNAPSHOT: Any = None
 
 
 def memory_bytes(limit: str) -> int:
@@ -94,8 +95,10 @@ def _connect(init: dict[str, Any]) -> duckdb.DuckDBPyConnection:
 
     resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     # The parent verified the snapshot; the worker takes its manifest as it was verified.
+    global _SNAPSHOT
     snapshot = Snapshot(Path(init["snapshot"]), init["manifest"])
     con = connect_sandbox(snapshot, init["empty_tables"], init["memory_limit"], init["threads"])
+    _SNAPSHOT = snapshot  # holds the pinned descriptors DuckDB reads open until the next snapshot
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
     room = init["limit"] + threads * PER_THREAD_BYTES
