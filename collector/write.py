@@ -96,14 +96,17 @@ class SnapshotWriter:
     def finish(self, *, started_at: datetime, finished_at: datetime, caller: Mapping[str, str],
                accounts: Sequence[Mapping[str, Any]], gaps: Sequence[Gap], api_calls: int,
                collected_tables: Sequence[str] | None = None, options: Mapping[str, Any] | None = None,
-               ) -> Path:
-        """Compact the parts, write the manifest and rename the finished snapshot into place."""
+               written_by: str | None = None) -> Path:
+        """Compact the parts, write the manifest and rename the finished snapshot into place.
+
+        written_by keeps another tool version in the manifest (a converted snapshot keeps its collector's).
+        """
         names = sorted(collected_tables) if collected_tables is not None else sorted(self.specs)
         tables = {name: self._finish_table(name) for name in names}
         if self.format_version == 2:
             shutil.rmtree(self._parts_root)
         manifest = Manifest(
-            format_version=self.format_version, tool_version=tool_version(), started_at=iso(started_at),
+            format_version=self.format_version, tool_version=written_by or tool_version(), started_at=iso(started_at),
             finished_at=iso(finished_at), caller=dict(caller), accounts=tuple(dict(a) for a in accounts),
             regions=tuple(sorted({r for a in accounts for r in a.get("regions", [])})), tables=tables,
             gaps=tuple(gaps), api_calls=api_calls, options=dict(options or {}))
