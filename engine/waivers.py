@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fnmatch import fnmatchcase
@@ -134,21 +134,46 @@ def _waiver(path: Path, text: str, entry: dict[str, Any], start: int, end: int) 
                   resource=entry.get("resource", "*"), line=start)
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver],
-                  collected_at: datetime) -> list[WaiverOutcome]:
-    """Mark findings covered by an unexpired waiver as waived; say what became of each waiver."""
-    outcomes = []
-    for waiver in waivers:
-        matched = [f for f in findings if f.status in WAIVABLE and waiver.matches(f)]
-        if waiver.expired_at(collected_at):
-            outcomes.append(WaiverOutcome(waiver, "expired", len(matched)))
-            continue
-        for finding in matched:
-            if not finding.waived:
+class WaiverMatcher:
+    """Applies waivers one finding at a time, so findings can be a stream; outcomes() says what became of each."""
+
+    def __init__(self, waivers: Sequence[Waiver], collected_at: datetime) -> None:
+        self.waivers = list(waivers)
+        self.expired = [w.expired_at(collected_at) for w in self.waivers]
+        self.matched = [0] * len(self.waivers)
+
+    def __call__(self, finding: Finding) -> None:
+        """Mark one finding waived by the first unexpired waiver that covers it; count every match."""
+        if finding.status not in WAIVABLE:
+            return
+        for number, waiver in enumerate(self.waivers):
+            if not waiver.matches(finding):
+                continue
+            self.matched[number] += 1
+            if not self.expired[number] and not finding.waived:
                 finding.waived = True
                 finding.waiver_reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
-        outcomes.append(WaiverOutcome(waiver, "active" if matched else "stale", len(matched)))
-    return outcomes
+
+    def outcomes(self) -> list[WaiverOutcome]:
+        """Each waiver: expired, active (it matched) or stale (it matched nothing), with its match count."""
+        return [WaiverOutcome(w, "expired" if expired else "active" if n else "stale", n)
+                for w, expired, n in zip(self.waivers, self.expired, self.matched, strict=True)]
+
+
+def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver],
+                  collected_at: datetime) -> list[WaiverOutcome]:
+    """Mark findings covered by an unexpired waiver as waived; say what became of each waiver.
+
+    A FindingStream keeps the marks through its update(); a list is changed in place.
+    """
+    matcher = WaiverMatcher(waivers, collected_at)
+    update = getattr(findings, "update", None)
+    if callable(update):
+        update(matcher)
+    else:
+        for finding in findings:
+            matcher(finding)
+    return matcher.outcomes()
 
 
 def _at(path: Path, line: int) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
-from sounding.engine.output import write_output
-from sounding.engine.report import FORMATS
+from sounding.engine.output import output_stream
+from sounding.engine.report import FORMATS, write_report
 from sounding.engine.rules import SEVERITIES, STATUSES
 
 
@@ -60,9 +60,11 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
         evaluation.waivers = apply_waivers(evaluation.findings, waivers, snap.collected_at)
         for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers)):
             say(warning)
-    gate = [f for f in evaluation.findings if f.status == "FAIL" and not f.waived]
+    failed = fail_on != "none" and any(f.status == "FAIL" and not f.waived and f.at_or_above(fail_on)
+                                       for f in evaluation.findings)
     if statuses:
-        evaluation.findings = [f for f in evaluation.findings if f.status in statuses]
-    write_output(FORMATS[output_format](evaluation), output)
-    if fail_on != "none" and any(f.at_or_above(fail_on) for f in gate):
+        evaluation.findings = evaluation.findings.with_statuses(statuses)
+    with output_stream(output) as out:
+        write_report(evaluation, output_format, out)
+    if failed:
         sys.exit(EXIT_FINDINGS)
