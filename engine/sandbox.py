@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from sounding.collector.declarations import DUCKDB_TYPES, JSON, TableSpec
 from sounding.engine.errors import first_line
 from sounding.engine.rule_process import (
@@ -226,10 +227,15 @@ def _create_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
                  manifest.get("options", {}).get("partition", "aws")])
     con.execute("CREATE TABLE sounding_accounts (account_id VARCHAR, name VARCHAR, email VARCHAR, "
                 "reachable BOOLEAN, regions VARCHAR[])")
-    for account in snap.accounts:
-        con.execute("INSERT INTO sounding_accounts VALUES (?, ?, ?, ?, ?)",
-                    [account["account_id"], account.get("name", ""), account.get("email", ""),
-                     account.get("reachable", True), list(account.get("regions", []))])
+    accounts = snap.accounts
+    con.register("_accounts", pa.table({
+        "account_id": pa.array([a["account_id"] for a in accounts], pa.string()),
+        "name": pa.array([a.get("name", "") for a in accounts], pa.string()),
+        "email": pa.array([a.get("email", "") for a in accounts], pa.string()),
+        "reachable": pa.array([a.get("reachable", True) for a in accounts], pa.bool_()),
+        "regions": pa.array([list(a.get("regions", [])) for a in accounts], pa.list_(pa.string()))}))
+    con.execute("INSERT INTO sounding_accounts SELECT * FROM _accounts")
+    con.unregister("_accounts")
     con.execute("CREATE TABLE sounding_scopes AS SELECT account_id, unnest(regions) AS region "
                 "FROM sounding_accounts")
     con.execute(
@@ -243,10 +249,11 @@ def _create_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
     con.execute("CREATE TABLE sounding_gaps (account_id VARCHAR, region VARCHAR, table_name VARCHAR, "
                 "service VARCHAR, operation VARCHAR, error_code VARCHAR, error_kind VARCHAR, "
                 "message VARCHAR)")
-    for gap in snap.gaps:
-        con.execute("INSERT INTO sounding_gaps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [gap["account_id"], gap["region"], gap["table"], gap["service"],
-                     gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
+    # In bulk: tens of thousands of gaps are one Arrow insert, not one statement each.
+    fields = ("account_id", "region", "table", "service", "operation", "error_code", "error_kind", "message")
+    con.register("_gaps", pa.table({f: pa.array([g[f] for g in snap.gaps], pa.string()) for f in fields}))
+    con.execute("INSERT INTO sounding_gaps SELECT * FROM _gaps")
+    con.unregister("_gaps")
 
 
 class Sandbox:
