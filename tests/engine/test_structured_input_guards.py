@@ -36,3 +36,24 @@ def test_cases_that_are_not_tables_are_refused(tmp_path: Path, text: str) -> Non
     path.write_text(text)
     with pytest.raises(InputError, match=r"\[defaults\] must be a table"):
         load_cases(path)
+
+
+def test_a_huge_rule_file_is_refused_without_reading_it_whole(tmp_path: Path, monkeypatch) -> None:
+    from sounding.engine import rules
+
+    path = tmp_path / "huge_rule.sql"
+    with path.open("wb") as fh:  # sparse: 2 GiB on paper, nothing on disk
+        fh.truncate(2 << 30)
+    reads: list[int] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object):
+        handle = real_open(self, *args, **kwargs)
+        read = handle.read
+        handle.read = lambda size=-1: reads.append(size) or read(size)  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    with pytest.raises(InputError, match="rule file is larger than 256 KiB"):
+        rules.load_rule(path)
+    assert reads == [rules.MAX_RULE_BYTES + 1]
