@@ -73,6 +73,7 @@ class SnapshotWriter:
         self._parts_root = self.tmp / (TABLES_DIR if format_version == 1 else PARTS_DIR)
         self._parts_root.mkdir(mode=0o700, exist_ok=True)
         self._parts: dict[str, dict[str, int]] = {name: {} for name in self.specs}
+        self._streams: dict[str, TableStream] = {}
         self._lock = threading.Lock()
         self._done = False
 
@@ -92,6 +93,14 @@ class SnapshotWriter:
         with self._lock:
             self._parts[table][account_id] = arrow.num_rows
         return arrow.num_rows
+
+    def table_stream(self, table: str) -> TableStream:
+        """Write a table directly as its format-2 file, account after account in order (no staging parts)."""
+        if self.format_version != 2 or self._parts[table] or table in self._streams:
+            raise ValueError(f"table {table}: a direct stream needs format 2 and no other writes of the table")
+        stream = TableStream(self.tmp / TABLES_DIR / f"{table}.parquet", self.specs[table].arrow_schema())
+        self._streams[table] = stream
+        return stream
 
     def finish(self, *, started_at: datetime, finished_at: datetime, caller: Mapping[str, str],
                accounts: Sequence[Mapping[str, Any]], gaps: Sequence[Gap], api_calls: int,
@@ -145,9 +154,13 @@ class SnapshotWriter:
                           for account, rows in sorted(self._parts[name].items()))
             return _table_entry(spec, files, None)
         rel = Path(TABLES_DIR) / f"{name}.parquet"
-        rows = compact([self._part_path(name, a) for a in sorted(self._parts[name])], self.tmp / rel,
-                       spec.arrow_schema())
-        return _table_entry(spec, (self._file_entry(rel, rows, None),), dict(sorted(self._parts[name].items())))
+        stream = self._streams.get(name)
+        if stream is None:
+            stream = TableStream(self.tmp / rel, spec.arrow_schema())
+            for account in sorted(self._parts[name]):
+                stream.append(account, pq.read_table(self._part_path(name, account), schema=spec.arrow_schema()))
+        rows = stream.close()
+        return _table_entry(spec, (self._file_entry(rel, rows, None),), dict(sorted(stream.account_rows.items())))
 
     def _file_entry(self, rel: Path, rows: int, account_id: str | None) -> FileEntry:
         """A written file as the manifest lists it, with its size and checksum."""
@@ -163,26 +176,50 @@ def _table_entry(spec: TableSpec, files: tuple[FileEntry, ...], account_rows: di
                       rows=sum(f.rows for f in files), files=files, account_rows=account_rows)
 
 
+class TableStream:
+    """One format-2 table file written account after account (in account order), row groups of ~100k rows."""
+
+    def __init__(self, target: Path, schema: pa.Schema, *, row_group_rows: int = ROW_GROUP_ROWS) -> None:
+        self.target, self.schema, self.row_group_rows = target, schema, row_group_rows
+        self.account_rows: dict[str, int] = {}
+        self._writer = pq.ParquetWriter(target, schema, **_PARQUET)
+        self._buffered: list[pa.Table] = []
+        self._pending = 0
+        self._last: str | None = None
+
+    def append(self, account_id: str, table: pa.Table) -> None:
+        """Add one account's rows (sorted here by region, collection order kept within a region)."""
+        if self._last is not None and account_id <= self._last:
+            raise ValueError(f"account {account_id} comes after {self._last}: write accounts in order")
+        self._last = account_id
+        if "region" in table.column_names and table.num_rows > 1:
+            table = table.take(pc.sort_indices(table, [("region", "ascending")]))
+        self.account_rows[account_id] = table.num_rows
+        self._buffered.append(table)
+        self._pending += table.num_rows
+        if self._pending >= self.row_group_rows:
+            self._flush()
+
+    def close(self) -> int:
+        """Write what is buffered and close the file; the total row count."""
+        self._flush()
+        self._writer.close()
+        os.chmod(self.target, 0o600)
+        return sum(self.account_rows.values())
+
+    def _flush(self) -> None:
+        """Write the buffered accounts as row groups."""
+        if self._pending:
+            self._writer.write_table(pa.concat_tables(self._buffered), row_group_size=self.row_group_rows)
+        self._buffered, self._pending = [], 0
+
+
 def compact(parts: Sequence[Path], target: Path, schema: pa.Schema, *, row_group_rows: int = ROW_GROUP_ROWS) -> int:
     """Concatenate per-account parts (given in account order) into one file, each sorted by region.
 
     Memory stays at one row group: parts are read one at a time and buffered up to row_group_rows.
     """
-    total = 0
-    buffered: list[pa.Table] = []
-    pending = 0
-    with pq.ParquetWriter(target, schema, **_PARQUET) as writer:
-        for part in parts:
-            table = pq.read_table(part, schema=schema)
-            if "region" in table.column_names and table.num_rows > 1:
-                table = table.take(pc.sort_indices(table, [("region", "ascending")]))
-            buffered.append(table)
-            pending += table.num_rows
-            total += table.num_rows
-            if pending >= row_group_rows:
-                writer.write_table(pa.concat_tables(buffered), row_group_size=row_group_rows)
-                buffered, pending = [], 0
-        if pending:
-            writer.write_table(pa.concat_tables(buffered), row_group_size=row_group_rows)
-    os.chmod(target, 0o600)
-    return total
+    stream = TableStream(target, schema, row_group_rows=row_group_rows)
+    for part in parts:
+        stream.append(part.stem, pq.read_table(part, schema=schema))
+    return stream.close()

@@ -156,3 +156,19 @@ def test_format_1_can_still_be_written_for_compatibility_tests(tmp_path: Path) -
 def test_an_unknown_format_version_is_not_written(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="cannot write snapshot format version 3"):
         SnapshotWriter(tmp_path / "snap", SPECS, format_version=3)
+
+
+def test_a_table_can_be_streamed_directly_in_account_order(tmp_path: Path) -> None:
+    spec = TABLES_BY_NAME["regions"]
+    writer = SnapshotWriter(tmp_path / "snap", [spec])
+    stream = writer.table_stream("regions")
+    row = {"account_id": "111111111111", "region": "us-east-1", "region_name": "us-east-1"}
+    stream.append("111111111111", pa.Table.from_pylist([row], schema=spec.arrow_schema()))
+    with pytest.raises(ValueError, match="comes after 111111111111: write accounts in order"):
+        stream.append("011111111111", pa.Table.from_pylist([], schema=spec.arrow_schema()))
+    with pytest.raises(ValueError, match="a direct stream needs format 2 and no other writes"):
+        writer.table_stream("regions")
+    out = writer.finish(started_at=T0, finished_at=T1, caller={"account_id": "111111111111"}, accounts=[],
+                        gaps=[], api_calls=0)
+    entry = json.loads((out / "manifest.json").read_text())["tables"]["regions"]
+    assert (entry["rows"], entry["account_rows"]) == (1, {"111111111111": 1})
