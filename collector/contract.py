@@ -207,6 +207,11 @@ class Manifest:
     def from_dict(cls, data: Any) -> Manifest:
         """A manifest from parsed JSON; raises ContractError naming the first problem."""
         check(data)
+        return cls.from_checked(data)
+
+    @classmethod
+    def from_checked(cls, data: dict[str, Any]) -> Manifest:
+        """A manifest from a dict that `check` already accepted (no second validation)."""
         return cls(format_version=data["format_version"], tool_version=data["tool_version"],
                    started_at=data["collection"]["started_at"], finished_at=data["collection"]["finished_at"],
                    caller=dict(data["caller"]), accounts=tuple(dict(a) for a in data["accounts"]),

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sounding.collector.contract import MANIFEST, ContractError, Manifest, parse_time, read_manifest, sha256_fd
+from sounding.collector.contract import DEFAULT_PARTITION, MANIFEST, ContractError, Manifest, parse_time, read_manifest, sha256_fd
 from sounding.collector.declarations import ARROW_TYPES
 from sounding.engine.errors import InputError
 
@@ -50,8 +50,8 @@ class Snapshot:
 
     @cached_property
     def contract(self) -> Manifest:
-        """The typed manifest."""
-        return Manifest.from_dict(self.manifest)
+        """The typed manifest (the dict was checked when the snapshot was opened)."""
+        return Manifest.from_checked(self.manifest)
 
     @property
     def format_version(self) -> int:
@@ -102,8 +102,9 @@ class Snapshot:
 
     @property
     def partition(self) -> str:
-        """The AWS partition the snapshot was collected in."""
-        return self.contract.partition
+        """The AWS partition the snapshot was collected in: options first, then the caller, then aws."""
+        options, caller = self.manifest.get("options", {}), self.manifest.get("caller", {})
+        return str(options.get("partition") or caller.get("partition") or DEFAULT_PARTITION)
 
     @cached_property
     def _pins(self) -> PinnedFiles:
