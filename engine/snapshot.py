@@ -21,7 +21,15 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sounding.collector.contract import DEFAULT_PARTITION, MANIFEST, ContractError, Manifest, parse_time, read_manifest, sha256_fd
+from sounding.collector.contract import (
+    DEFAULT_PARTITION,
+    MANIFEST,
+    ContractError,
+    Manifest,
+    parse_time,
+    read_manifest,
+    sha256_fd,
+)
 from sounding.collector.declarations import ARROW_TYPES
 from sounding.engine.errors import InputError
 
