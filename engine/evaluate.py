@@ -67,13 +67,18 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
     spool = FindingSpool(snapshot.gaps)
     try:
-        for number, rule in enumerate(rules, start=1):
+        # Rules run in report order (section, id) and each rule's findings are sorted before they are
+        # spooled, so the spool is written in report order and read back without sorting.
+        for number, rule in enumerate(sorted(rules, key=lambda r: (r.section, r.id)), start=1):
             if progress:
                 progress(f"[{number}/{len(rules)}] {rule.id}")
-            spool.add(run_rule(sandbox, rule, known, timeout=timeout, cap=cap, spool=spool))
+            found = run_rule(sandbox, rule, known, timeout=timeout, cap=cap, spool=spool)
+            found.sort(key=Finding.sort_key)
+            spool.add(found)
+            del found
     finally:
         sandbox.close()
-    return Evaluation(snapshot, list(rules), spool.finish())
+    return Evaluation(snapshot, list(rules), spool.finish(ordered=True))
 
 
 @dataclass(frozen=True)

@@ -112,10 +112,17 @@ class FindingSpool:
         by_scope = {row[0]: dict(zip(GAP_FIELDS, row[1:], strict=True)) for row in first}
         return by_scope, [dict(zip(GAP_FIELDS, row, strict=True)) for row in uncovered]
 
-    def finish(self) -> FindingStream:
-        """Order the findings once, for every report to read."""
-        self.con.execute(f"CREATE TABLE findings AS SELECT row_number() OVER (ORDER BY {ORDER}) AS ord, "
-                         f"{', '.join(COLUMNS)} FROM spooled ORDER BY ord")
+    def finish(self, *, ordered: bool = False) -> FindingStream:
+        """The stream of the spooled findings in report order.
+
+        ordered=True: they were added in report order already (no sort). Otherwise they are sorted
+        once here, ties kept in the order they were added.
+        """
+        if ordered:
+            self.con.execute(f"CREATE TABLE findings AS SELECT seq AS ord, {', '.join(COLUMNS)} FROM spooled")
+        else:
+            self.con.execute(f"CREATE TABLE findings AS SELECT row_number() OVER (ORDER BY {ORDER}) AS ord, "
+                             f"{', '.join(COLUMNS)} FROM spooled ORDER BY ord")
         self.con.execute("DROP TABLE spooled")
         return FindingStream(self, "findings", "")
 
@@ -130,7 +137,8 @@ class FindingStream:
     def __iter__(self) -> Iterator[Finding]:
         cursor = self._spool.con.cursor()
         try:
-            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self._table} {self._where} ORDER BY ord")
+            # A plain scan returns rows in insertion order (preserve_insertion_order), which is report order.
+            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self._table} {self._where}")
             while batch := cursor.fetchmany(BATCH_ROWS):
                 for row in batch:
                     yield _finding(row)
