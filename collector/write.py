@@ -158,7 +158,7 @@ class SnapshotWriter:
         if stream is None:
             stream = TableStream(self.tmp / rel, spec.arrow_schema())
             for account in sorted(self._parts[name]):
-                stream.append(account, pq.read_table(self._part_path(name, account), schema=spec.arrow_schema()))
+                stream.append(account, read_part(self._part_path(name, account), spec.arrow_schema()))
         rows = stream.close()
         return _table_entry(spec, (self._file_entry(rel, rows, None),), dict(sorted(stream.account_rows.items())))
 
@@ -174,6 +174,12 @@ def _table_entry(spec: TableSpec, files: tuple[FileEntry, ...], account_rows: di
     return TableEntry(service=spec.service, operation=spec.operation, scope=spec.scope,
                       primary_key=tuple(spec.primary_key), schema=tuple(spec.schema_description()),
                       rows=sum(f.rows for f in files), files=files, account_rows=account_rows)
+
+
+def read_part(path: Path, schema: pa.Schema) -> pa.Table:
+    """One staged part, read without dataset discovery (a third of the cost per small file)."""
+    table = pq.ParquetFile(path).read()
+    return table if table.schema.equals(schema, check_metadata=True) else table.cast(schema)
 
 
 class TableStream:
@@ -221,5 +227,5 @@ def compact(parts: Sequence[Path], target: Path, schema: pa.Schema, *, row_group
     """
     stream = TableStream(target, schema, row_group_rows=row_group_rows)
     for part in parts:
-        stream.append(part.stem, pq.read_table(part, schema=schema))
+        stream.append(part.stem, read_part(part, schema))
     return stream.close()

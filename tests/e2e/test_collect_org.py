@@ -28,7 +28,7 @@ def sounding(*args: str) -> subprocess.CompletedProcess[str]:
 def query(out: Path, table: str, sql: str) -> list[tuple[Any, ...]]:
     """Sorted rows of a query over one table's Parquet files, read by glob as any DuckDB user would."""
     con = duckdb.connect()
-    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{out}/tables/{table}/*.parquet')")
+    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{out}/tables/{table}.parquet')")
     return sorted(con.execute(sql).fetchall())
 
 
