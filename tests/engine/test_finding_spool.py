@@ -127,3 +127,24 @@ def test_the_runaway_cap_is_sized_from_the_snapshot_and_says_so(tmp_path: Path) 
     [only] = list(evaluate(snap, [rule]).findings)
     assert (only.status, only.reason) == ("ERROR", "invalid output: more than 100000 rows, the cap for runaway "
                                                    "rules (2x the snapshot's 3 rows and scopes) (flood.sql)")
+
+
+def test_waivers_applied_to_the_stream_reach_the_report(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+    from sounding.engine.cli import cli
+
+    snap = build_snapshot(tmp_path / "snap", {}, accounts=["111111111111", "222222222222"],
+                          tables=["regions", "iam_password_policy"])
+    waivers = tmp_path / "waivers.toml"
+    waivers.write_text('[[waiver]]\nrule = "iam_password_policy_exists"\naccount = "222222222222"\n'
+                       'reason = "accepted"\nowner = "sec@example.com"\nexpires = 2030-01-01\n')
+    result = CliRunner().invoke(cli, ["evaluate", str(snap), "--rule", "iam_password_policy_exists", "-q",
+                                      "--format", "json", "--waivers", str(waivers), "--fail-on", "none"])
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert [(f["account_id"], f["status"], f.get("waived", False)) for f in report["findings"]] == [
+        ("111111111111", "FAIL", False), ("222222222222", "FAIL", True)]
+    assert report["summary"]["waived"] == 1
+    assert [(w["status"], w["matches"]) for w in report["waivers"]] == [("active", 1)]
