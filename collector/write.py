@@ -31,6 +31,8 @@ from sounding.collector.values import to_arrow_columns
 PARTS_DIR = "parts"
 EMPTY_PARTITION = "_empty"
 ROW_GROUP_ROWS = 100_000
+# A row group is also cut at this many bytes in memory: wide rows (raw JSON) do not hold 100k rows at once.
+ROW_GROUP_BYTES = 64 * 1024 * 1024
 _PARQUET = {"compression": "zstd", "write_statistics": True}
 
 
@@ -183,14 +185,15 @@ def read_part(path: Path, schema: pa.Schema) -> pa.Table:
 
 
 class TableStream:
-    """One format-2 table file written account after account (in account order), row groups of ~100k rows."""
+    """One format-2 table file written account after account (in account order), row groups of ~100k rows
+    (or 64 MiB, whichever comes first)."""
 
     def __init__(self, target: Path, schema: pa.Schema, *, row_group_rows: int = ROW_GROUP_ROWS) -> None:
         self.target, self.schema, self.row_group_rows = target, schema, row_group_rows
         self.account_rows: dict[str, int] = {}
         self._writer = pq.ParquetWriter(target, schema, **_PARQUET)
         self._buffered: list[pa.Table] = []
-        self._pending = 0
+        self._pending = self._pending_bytes = 0
         self._last: str | None = None
 
     def append(self, account_id: str, table: pa.Table) -> None:
@@ -203,7 +206,8 @@ class TableStream:
         self.account_rows[account_id] = table.num_rows
         self._buffered.append(table)
         self._pending += table.num_rows
-        if self._pending >= self.row_group_rows:
+        self._pending_bytes += table.nbytes
+        if self._pending >= self.row_group_rows or self._pending_bytes >= ROW_GROUP_BYTES:
             self._flush()
 
     def close(self) -> int:
@@ -217,7 +221,7 @@ class TableStream:
         """Write the buffered accounts as row groups."""
         if self._pending:
             self._writer.write_table(pa.concat_tables(self._buffered), row_group_size=self.row_group_rows)
-        self._buffered, self._pending = [], 0
+        self._buffered, self._pending, self._pending_bytes = [], 0, 0
 
 
 def compact(parts: Sequence[Path], target: Path, schema: pa.Schema, *, row_group_rows: int = ROW_GROUP_ROWS) -> int:
