@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -19,19 +20,24 @@ from pathlib import Path
 from typing import Any
 
 import jmespath
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from sounding.collector.contract import Gap
 from sounding.collector.declarations import GLOBAL_REGION, JSON, TableSpec
-from sounding.collector.gaps import Gap
 from sounding.collector.run import _parent_context
 from sounding.collector.tables import ALL_TABLES
-from sounding.collector.write import SnapshotWriter
-from sounding.engine.snapshot import open_snapshot
+from sounding.collector.values import to_arrow_columns
+from sounding.collector.write import EMPTY_PARTITION, SnapshotWriter
+from sounding.engine.snapshot import Snapshot, open_snapshot
 
 from benchmarks.items import child_items, top_items
 from benchmarks.org_model import COLLECTED_AT, HOME, REGIONS, AccountModel, account_id
 
 # Share of accounts with one access-denied gap in one regional table (gaps exercise the ERROR path).
 GAP_SHARE = 0.02
+# Accounts drawn from their own models; the rest repeat one of them under their own id.
+TEMPLATES = 200
 
 
 def ordered(specs: Sequence[TableSpec]) -> list[TableSpec]:
@@ -117,36 +123,80 @@ def account_gaps(model: AccountModel, specs: Sequence[TableSpec]) -> list[Gap]:
     if rng.random() >= GAP_SHARE:
         return []
     spec = rng.choice([s for s in specs if s.scope == "regional" and s.fan_out is None])
-    return [Gap(model.id, rng.choice(REGIONS), spec.name, spec.service, spec.operation, "AccessDenied",
-                "access_denied", "synthetic: denied by an SCP")]
+    return [Gap.for_table(spec, account_id=model.id, region=rng.choice(REGIONS), error_code="AccessDenied",
+                          error_kind="access_denied", message="synthetic: denied by an SCP")]
+
+
+def relabel(table: pa.Table, old: str, new: str) -> pa.Table:
+    """A copy of an account's rows under another account id: every string (and list of strings) relabelled."""
+    columns = []
+    for column in table.columns:
+        data = column.combine_chunks()
+        if pa.types.is_string(data.type):
+            data = pc.replace_substring(data, old, new)
+        elif pa.types.is_list(data.type) and pa.types.is_string(data.type.value_type):
+            data = pa.ListArray.from_arrays(data.offsets, pc.replace_substring(data.values, old, new),
+                                            mask=data.is_null())
+        columns.append(data)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def generate(out: Path, accounts: int, seed: int, *, specs: Sequence[TableSpec] = ALL_TABLES,
-             progress: bool = False) -> Path:
-    """Write an organization of `accounts` accounts × 17 regions, one account at a time."""
+             progress: bool = False, templates: int = TEMPLATES) -> Path:
+    """Write an organization of `accounts` accounts × 17 regions as format 2, one table file each, directly.
+
+    The first `templates` accounts are drawn from their own models; later member accounts repeat one
+    of them under their own id (every string relabelled), so 10,000 accounts take minutes, not hours.
+    """
     chosen = ordered(specs)
     writer = SnapshotWriter(out, chosen, replace=True)
+    streams = {spec.name: writer.table_stream(spec.name) for spec in chosen}
+    drawn: dict[int, tuple[str, dict[str, pa.Table], list[Gap]]] = {}
     entries, gaps, started = [], [], time.monotonic()
     try:
         for index in range(accounts):
-            model = AccountModel(seed, index, accounts)
-            for name, rows in account_rows(model, chosen).items():
-                writer.write_account(name, model.id, rows)
-            gaps.extend(account_gaps(model, chosen))
-            entries.append({"account_id": model.id, "name": f"account-{index}", "email": f"aws+{index}@example.com",
+            new_id = account_id(index)
+            if index < max(templates, 2):
+                model = AccountModel(seed, index, accounts)
+                tables = {spec.name: pa.Table.from_arrays(to_arrow_columns(spec, rows), schema=spec.arrow_schema())
+                          for spec, rows in zip(chosen, account_rows(model, chosen).values(), strict=True)}
+                drawn[index] = (new_id, tables, account_gaps(model, chosen))
+                own_gaps = drawn[index][2]
+            else:
+                base_id, base_tables, base_gaps = drawn[1 + (index - 1) % (max(templates, 2) - 1)]
+                tables = {name: relabel(table, base_id, new_id) for name, table in base_tables.items()}
+                own_gaps = [dataclasses.replace(g, account_id=new_id) for g in base_gaps]
+            for name, table in tables.items():
+                streams[name].append(new_id, table)
+            gaps.extend(own_gaps)
+            entries.append({"account_id": new_id, "name": f"account-{index}", "email": f"aws+{index}@example.com",
                             "role_arn": "" if index == 0 else
-                            f"arn:aws:iam::{model.id}:role/OrganizationAccountAccessRole",
+                            f"arn:aws:iam::{new_id}:role/OrganizationAccountAccessRole",
                             "regions": sorted(REGIONS), "reachable": True})
-            if progress and (index + 1) % 50 == 0:
+            if progress and (index + 1) % 500 == 0:
                 print(f"{index + 1}/{accounts} accounts, {time.monotonic() - started:.0f} s", file=sys.stderr)
         return writer.finish(started_at=COLLECTED_AT - timedelta(minutes=30), finished_at=COLLECTED_AT,
                              caller={"arn": f"arn:aws:iam::{account_id(0)}:role/auditor",
                                      "account_id": account_id(0), "partition": "aws"},
                              accounts=entries, gaps=gaps, api_calls=0,
-                             options={"partition": "aws", "regions": sorted(REGIONS), "synthetic_seed": seed})
+                             options={"partition": "aws", "regions": sorted(REGIONS), "synthetic_seed": seed,
+                                      "synthetic_templates": templates})
     except BaseException:
         writer.abort()
         raise
+
+
+def _accounts_of(snapshot: Snapshot, name: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Each account's rows of one table as dicts, in account order, from either format."""
+    if snapshot.format_version == 1:
+        return [(f.account_id or "", pq.read_table(f.path).to_pylist()) for f in snapshot.files(name)
+                if f.account_id != EMPTY_PARTITION]
+    table = pq.read_table(snapshot.files(name)[0].path)
+    found, offset = [], 0
+    for account, count in sorted(snapshot.account_rows(name).items()):
+        found.append((account, table.slice(offset, count).to_pylist()))
+        offset += count
+    return found
 
 
 def perturb(source: Path, out: Path, share: float, seed: int) -> tuple[Path, int]:
@@ -163,8 +213,7 @@ def perturb(source: Path, out: Path, share: float, seed: int) -> tuple[Path, int
             json_columns = [c.name for c in spec.all_columns if c.type == JSON]
             keys = set(spec.primary_key)
             editable = [c.name for c in spec.columns if c.name not in keys and c.type == "string"]
-            for f in snapshot.files(name):
-                rows = pq.read_table(f.path).to_pylist()
+            for account, rows in _accounts_of(snapshot, name):
                 kept = []
                 for row in rows:
                     for column in json_columns:
@@ -178,13 +227,12 @@ def perturb(source: Path, out: Path, share: float, seed: int) -> tuple[Path, int
                         if editable:
                             row[editable[0]] = f"changed-{rng.randrange(10**6)}"
                     kept.append(row)
-                writer.write_account(name, f.account_id, kept)
+                writer.write_account(name, account, kept)
         manifest = snapshot.manifest
         return writer.finish(
             started_at=snapshot.started_at + timedelta(days=1), finished_at=snapshot.collected_at + timedelta(days=1),
             caller=manifest["caller"], accounts=manifest["accounts"],
-            gaps=[Gap(g["account_id"], g["region"], g["table"], g["service"], g["operation"], g["error_code"],
-                      g["error_kind"], g["message"]) for g in snapshot.gaps],
+            gaps=[Gap.from_dict(g) for g in snapshot.gaps],
             api_calls=0, options={**manifest.get("options", {}), "perturbed_from": str(source), "share": share},
         ), touched
     except BaseException:
@@ -201,6 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--perturb", type=float, metavar="SHARE",
                         help="copy --source changing about this share of rows (e.g. 0.01)")
     parser.add_argument("--source", type=Path, help="with --perturb: the snapshot to copy")
+    parser.add_argument("--templates", type=int, default=TEMPLATES,
+                        help=f"accounts drawn from their own models (default {TEMPLATES}); the rest repeat them")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     args = parser.parse_args(argv)
     started = time.monotonic()
@@ -210,7 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         path, touched = perturb(args.source, args.out, args.perturb, args.seed)
         print(f"perturbed {touched} rows of {args.source} into {path} in {time.monotonic() - started:.1f} s")
         return 0
-    path = generate(args.out, args.accounts, args.seed, progress=not args.quiet)
+    path = generate(args.out, args.accounts, args.seed, progress=not args.quiet, templates=args.templates)
     manifest = json.loads((path / "manifest.json").read_text())
     rows = sum(t["rows"] for t in manifest["tables"].values())
     files = sum(len(t["files"]) for t in manifest["tables"].values())

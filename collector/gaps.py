@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -14,7 +12,10 @@ from botocore.exceptions import (
     ReadTimeoutError,
     UnknownEndpointError,
 )
+from sounding.collector.contract import Gap
 from sounding.collector.scrub import scrub
+
+__all__ = ["Gap", "classify"]
 
 ACCESS_DENIED = "access_denied"
 NOT_ENABLED = "not_enabled"
@@ -45,24 +46,6 @@ _THROTTLED_CODES = {
     "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException",
     "LimitExceededException", "PriorRequestNotComplete",
 }
-
-
-@dataclass(frozen=True)
-class Gap:
-    """One call that failed: which scope, which table, and why."""
-
-    account_id: str
-    region: str
-    table: str
-    service: str
-    operation: str
-    error_code: str
-    error_kind: str
-    message: str
-
-    def to_dict(self) -> dict[str, str]:
-        """The gap as the manifest records it."""
-        return asdict(self)
 
 
 def classify(exc: BaseException) -> tuple[str, str, str]:

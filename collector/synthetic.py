@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sounding.collector.contract import ALL_TABLES_GAP, FORMAT_VERSION, Gap
 from sounding.collector.declarations import GLOBAL_REGION, TableSpec
-from sounding.collector.gaps import ERROR_KINDS, Gap
+from sounding.collector.gaps import ERROR_KINDS
 from sounding.collector.tables import ALL_TABLES
 from sounding.collector.write import SnapshotWriter
 
@@ -40,7 +41,7 @@ def build_snapshot(out: Path, rows: Mapping[str, Iterable[Mapping[str, Any]]], *
                    collected_at: datetime | None = None, gaps: Iterable[Mapping[str, Any]] = (),
                    tables: Sequence[str] | None = None, specs: Sequence[TableSpec] = ALL_TABLES,
                    fill_regions: bool = True, replace: bool = True,
-                   caller: Mapping[str, str] | None = None) -> Path:
+                   caller: Mapping[str, str] | None = None, format_version: int = FORMAT_VERSION) -> Path:
     """Write a snapshot holding exactly the given rows; unnamed columns are typed NULLs."""
     by_name = {s.name: s for s in specs}
     unknown = sorted(set(rows) - set(by_name))
@@ -65,7 +66,7 @@ def build_snapshot(out: Path, rows: Mapping[str, Iterable[Mapping[str, Any]]], *
                 complete_row(by_name["regions"], {"account_id": entry["account_id"], "region_name": r,
                                                   "opt_in_status": "opt-in-not-required"}, ids[0])
                 for r in entry["regions"]]
-    writer = SnapshotWriter(out, [by_name[n] for n in chosen], replace=replace)
+    writer = SnapshotWriter(out, [by_name[n] for n in chosen], replace=replace, format_version=format_version)
     try:
         for name in chosen:
             for account_id in sorted({a for (t, a) in per_account if t == name} | set(ids)):
@@ -103,7 +104,7 @@ def make_gap(data: Mapping[str, Any], specs: Mapping[str, TableSpec]) -> Gap:
     """A gap for a table, with service and operation taken from its declaration."""
     table = str(data["table"])
     spec = specs.get(table)
-    if spec is None and table != "*":
+    if spec is None and table != ALL_TABLES_GAP:
         raise ScenarioError(f"gap names table {table}, which is not declared")
     kind = str(data.get("error_kind", "access_denied"))
     if kind not in ERROR_KINDS:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sounding.collector.contract import ContractError, parse_nested
 from sounding.collector.synthetic import DEFAULT_REGIONS, ScenarioError, build_snapshot
 from sounding.collector.tables import TABLES_BY_NAME
 from sounding.engine.errors import InputError
@@ -57,15 +58,19 @@ def case_path(rule_path: Path) -> Path:
 def load_cases(path: Path) -> list[Case]:
     """Parse a case file; defects are InputErrors naming the file (and the case)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = parse_nested(tomllib.loads, path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise InputError(path, f"invalid TOML: {exc}") from None
+    except ContractError as exc:
+        raise InputError(path, str(exc)) from None
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
     defaults = data.get("defaults", {})
     raw_cases = data.get("case")
     if not isinstance(raw_cases, list) or not raw_cases:
         raise InputError(path, "no [[case]] entries")
+    if not isinstance(defaults, dict) or not all(isinstance(c, dict) for c in raw_cases):
+        raise InputError(path, "[defaults] must be a table and each [[case]] an array of tables entry")
     cases = []
     for number, raw in enumerate(raw_cases, start=1):
         merged = {**defaults, **raw}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import duckdb
+import pyarrow as pa
 from sounding.collector.declarations import DUCKDB_TYPES, JSON
 from sounding.engine.event_pattern import register as register_event_pattern
 from sounding.engine.filter_pattern import register as register_filter_pattern
@@ -71,7 +72,7 @@ def create_table_views(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> li
     """One view per table of the snapshot over its Parquet files; returns the files the views read."""
     files: list[str] = []
     for name, entry in sorted(snapshot.tables.items()):
-        paths = [str(f.path.resolve()) for f in snapshot.files(name)]
+        paths = snapshot.pinned(name)  # descriptors of the verified bytes (engine.snapshot)
         files.extend(paths)
         listing = ", ".join(quote_literal(p) for p in paths)
         con.execute(f"CREATE VIEW {quote_identifier(name)} AS SELECT {_select_list(entry['schema'])} "
@@ -109,15 +110,21 @@ def fill_meta_tables(con: duckdb.DuckDBPyConnection, snap: Snapshot) -> None:
                  manifest["tool_version"], manifest["caller"].get("arn", ""),
                  manifest["caller"].get("account_id", ""),
                  manifest.get("options", {}).get("partition", "aws")])
-    for account in snap.accounts:
-        con.execute("INSERT INTO sounding_accounts VALUES (?, ?, ?, ?, ?)",
-                    [account["account_id"], account.get("name", ""), account.get("email", ""),
-                     account.get("reachable", True), list(account.get("regions", []))])
+    # In bulk: thousands of accounts and tens of thousands of gaps are one Arrow insert each, not a statement each.
+    accounts = snap.accounts
+    con.register("_accounts", pa.table({
+        "account_id": pa.array([a["account_id"] for a in accounts], pa.string()),
+        "name": pa.array([a.get("name", "") for a in accounts], pa.string()),
+        "email": pa.array([a.get("email", "") for a in accounts], pa.string()),
+        "reachable": pa.array([a.get("reachable", True) for a in accounts], pa.bool_()),
+        "regions": pa.array([list(a.get("regions", [])) for a in accounts], pa.list_(pa.string()))}))
+    con.execute("INSERT INTO sounding_accounts SELECT * FROM _accounts")
+    con.unregister("_accounts")
     con.execute("INSERT INTO sounding_scopes SELECT account_id, unnest(regions) AS region FROM sounding_accounts")
-    for gap in snap.gaps:
-        con.execute("INSERT INTO sounding_gaps VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [gap["account_id"], gap["region"], gap["table"], gap["service"],
-                     gap["operation"], gap["error_code"], gap["error_kind"], gap["message"]])
+    fields = ("account_id", "region", "table", "service", "operation", "error_code", "error_kind", "message")
+    con.register("_gaps", pa.table({f: pa.array([g[f] for g in snap.gaps], pa.string()) for f in fields}))
+    con.execute("INSERT INTO sounding_gaps SELECT * FROM _gaps")
+    con.unregister("_gaps")
 
 
 def register_engine_functions(con: duckdb.DuckDBPyConnection) -> None:

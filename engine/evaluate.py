@@ -1,4 +1,4 @@
-"""Runs rules over a snapshot in the sandbox and turns their rows into findings."""
+"""Runs rules over a snapshot in the sandbox and turns their rows into findings, spooled outside memory."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb
-from sounding.collector.declarations import GLOBAL_REGION, TableSpec
+from sounding.collector.contract import ALL_TABLES_GAP, GLOBAL_REGION
+from sounding.collector.declarations import TableSpec
 from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import first_line
+from sounding.engine.finding_spool import FindingSpool, FindingStream
 from sounding.engine.findings import REQUIRED_COLUMNS, Finding
 from sounding.engine.rules import STATUSES, Rule
 from sounding.engine.sandbox import META_TABLES, RuleRefused, Sandbox, check_sql
@@ -19,17 +21,19 @@ from sounding.engine.snapshot import Snapshot
 from sounding.engine.sql_library import load_library
 
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_ROWS = 1_000_000
-ALL_TABLES_GAP = "*"
+# The runaway cap: a rule may return this many times the snapshot's rows (and account-region scopes),
+# never fewer than RUNAWAY_FLOOR rows; past it the rule is ERROR, saying so.
+RUNAWAY_FACTOR = 2
+RUNAWAY_FLOOR = 100_000
 
 
 @dataclass
 class Evaluation:
-    """The findings of a rule set over one snapshot."""
+    """The findings of a rule set over one snapshot; findings is iterable (a FindingStream or a list)."""
 
     snapshot: Snapshot
     rules: list[Rule]
-    findings: list[Finding]
+    findings: Iterable[Finding]
     # What became of each waiver (engine.waivers.WaiverOutcome); None when no waivers file was used.
     waivers: list[Any] | None = None
 
@@ -39,27 +43,62 @@ def account_resource(account_id: str, partition: str = "aws") -> str:
     return f"arn:{partition}:iam::{account_id}:root"
 
 
+def snapshot_rows(snapshot: Snapshot) -> int:
+    """Rows of every table plus the account-region scopes: what the runaway cap is sized from."""
+    scopes = sum(len(a.get("regions", [])) + 1 for a in snapshot.accounts)
+    return sum(int(e["rows"]) for e in snapshot.tables.values()) + scopes
+
+
+def runaway_cap(snapshot: Snapshot) -> int:
+    """The most rows a rule may return over this snapshot."""
+    return max(RUNAWAY_FLOOR, RUNAWAY_FACTOR * snapshot_rows(snapshot))
+
+
 def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[TableSpec] = ALL_TABLES,
-             timeout: float = DEFAULT_TIMEOUT, max_rows: int = DEFAULT_MAX_ROWS,
+             timeout: float = DEFAULT_TIMEOUT, max_rows: int | None = None,
              memory_limit: str = "2GB", progress: Callable[[str], None] | None = None) -> Evaluation:
-    """Evaluate every rule; a rule that fails yields ERROR findings and the others still run."""
+    """Evaluate every rule; a rule that fails yields ERROR findings and the others still run.
+
+    max_rows=None sizes the runaway cap from the snapshot (see runaway_cap).
+    """
     declared = list(declared)
+    cap = RuleCap(max_rows, None) if max_rows is not None else RuleCap(runaway_cap(snapshot),
+                                                                         snapshot_rows(snapshot))
     sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit)
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
-    findings: list[Finding] = []
+    spool = FindingSpool(snapshot.gaps)
     try:
-        for number, rule in enumerate(rules, start=1):
+        # Rules run in report order (section, id) and each rule's findings are sorted before they are
+        # spooled, so the spool is written in report order and read back without sorting.
+        for number, rule in enumerate(sorted(rules, key=lambda r: (r.section, r.id)), start=1):
             if progress:
                 progress(f"[{number}/{len(rules)}] {rule.id}")
-            findings.extend(run_rule(sandbox, rule, known, timeout=timeout, max_rows=max_rows))
+            found = run_rule(sandbox, rule, known, timeout=timeout, cap=cap, spool=spool)
+            found.sort(key=Finding.sort_key)
+            spool.add(found)
+            del found
     finally:
         sandbox.close()
-    findings.sort(key=Finding.sort_key)
-    return Evaluation(snapshot, list(rules), findings)
+    return Evaluation(snapshot, list(rules), spool.finish(ordered=True))
 
 
-def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: float,
-             max_rows: int) -> list[Finding]:
+@dataclass(frozen=True)
+class RuleCap:
+    """The most rows a rule may return, and (when sized from it) the snapshot's rows."""
+
+    rows: int
+    sized_from: int | None
+
+    def message(self) -> str:
+        """Why a rule over the cap is ERROR."""
+        if self.sized_from is None:
+            return f"more than {self.rows} rows"
+        return (f"more than {self.rows} rows, the cap for runaway rules ({RUNAWAY_FACTOR}x the snapshot's "
+                f"{self.sized_from} rows and scopes)")
+
+
+def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: float, cap: RuleCap,
+             spool: FindingSpool) -> list[Finding]:
     """The findings of one rule, with gaps in its data turned into ERROR."""
     snapshot = sandbox.snapshot
     try:
@@ -72,11 +111,11 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
     missing = sorted(tables_read(checked.tables | checked.functions) & sandbox.missing)
     if missing:
         return [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
-                                 resource_id=account_resource(a["account_id"], _partition(snapshot)),
+                                 resource_id=account_resource(a["account_id"], snapshot.partition),
                                  reason=f"table {missing[0]} was not collected in this snapshot")
                 for a in snapshot.accounts] or [rule_error(snapshot, rule, f"table {missing[0]} was not collected")]
     try:
-        columns, rows = sandbox.run(checked.query, timeout=timeout, max_rows=max_rows)
+        columns, rows = sandbox.run(checked.query, timeout=timeout, max_rows=cap.rows)
     except duckdb.InterruptException:
         return [rule_error(snapshot, rule, f"stopped: ran longer than {timeout:g} s")]
     except duckdb.OutOfMemoryException:
@@ -84,10 +123,11 @@ def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: f
     except duckdb.Error as exc:
         return [rule_error(snapshot, rule, f"query failed: {first_line(exc)}")]
     try:
-        findings = to_findings(rule, columns, rows, max_rows)
+        findings = to_findings(rule, columns, rows, cap)
     except ValueError as exc:
         return [rule_error(snapshot, rule, f"invalid output: {exc}")]
-    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables | checked.functions))
+    del rows
+    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables | checked.functions), spool)
 
 
 def tables_read(names: frozenset[str]) -> frozenset[str]:
@@ -95,16 +135,17 @@ def tables_read(names: frozenset[str]) -> frozenset[str]:
     return load_library().dependencies(names)
 
 
-def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], max_rows: int) -> list[Finding]:
+def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], cap: RuleCap | int) -> list[Finding]:
     """Validate a rule's output rows and wrap them as findings."""
+    cap = cap if isinstance(cap, RuleCap) else RuleCap(cap, None)
     lowered = [c.lower() for c in columns]
     absent = [c for c in REQUIRED_COLUMNS if c not in lowered]
     if absent:
         raise ValueError(f"missing column {', '.join(absent)} (a rule returns {', '.join(REQUIRED_COLUMNS)})")
     if len(lowered) != len(set(lowered)):
         raise ValueError("two output columns share a name")
-    if len(rows) > max_rows:
-        raise ValueError(f"more than {max_rows} rows")
+    if len(rows) > cap.rows:
+        raise ValueError(cap.message())
     index = {c: i for i, c in enumerate(lowered)}
     extras = [c for c in lowered if c not in REQUIRED_COLUMNS]
     findings = []
@@ -140,37 +181,29 @@ def plain(value: Any) -> Any:
     return value
 
 
-def apply_gaps(snapshot: Snapshot, rule: Rule, findings: list[Finding], tables: frozenset[str]) -> list[Finding]:
-    """Findings in a scope whose data was not collected become ERROR; an uncovered scope gets one."""
-    gaps = sorted((g for g in snapshot.gaps if g["table"] in tables or g["table"] == ALL_TABLES_GAP),
-                  key=lambda g: (g["account_id"], g["region"], g["table"], g["operation"]))
-    if not gaps:
+def apply_gaps(snapshot: Snapshot, rule: Rule, findings: list[Finding], tables: frozenset[str],
+               spool: FindingSpool) -> list[Finding]:
+    """Findings in a scope whose data was not collected become ERROR; an uncovered scope gets one.
+
+    The matching is a join in the spool's database (gaps are loaded there once), not gaps x findings.
+    """
+    if not snapshot.gaps:
         return findings
-    covered: set[tuple[str, str]] = set()
+    scopes = sorted({(f.account_id, f.region) for f in findings})
+    first, uncovered = spool.gap_matches(scopes, tables)
+    gap_of = {scopes[i]: gap for i, gap in first.items()}
     for finding in findings:
-        gap = next((g for g in gaps if _affects(g, finding.account_id, finding.region)), None)
+        gap = gap_of.get((finding.account_id, finding.region))
         if gap is None:
             continue
-        covered.add((gap["account_id"], gap["region"]))
         finding.details = {**finding.details, "status_without_gap": finding.status}
         finding.status = "ERROR"
         finding.reason = gap_reason(gap)
-    for gap in gaps:
-        scope = (gap["account_id"], gap["region"])
-        if scope in covered or any(_affects(gap, f.account_id, f.region) for f in findings):
-            continue
-        covered.add(scope)
+    for gap in uncovered:
         findings.append(Finding.for_rule(
             rule, status="ERROR", account_id=gap["account_id"], region=gap["region"],
-            resource_id=account_resource(gap["account_id"], _partition(snapshot)), reason=gap_reason(gap)))
+            resource_id=account_resource(gap["account_id"], snapshot.partition), reason=gap_reason(gap)))
     return findings
-
-
-def _affects(gap: dict[str, str], account_id: str, region: str) -> bool:
-    """A gap affects a finding of the same account in its region, or everywhere when either is global."""
-    if gap["account_id"] != account_id:
-        return False
-    return GLOBAL_REGION in (gap["region"], region) or gap["region"] == region
 
 
 def gap_reason(gap: dict[str, str]) -> str:
@@ -188,8 +221,5 @@ def rule_error(snapshot: Snapshot, rule: Rule, message: str) -> Finding:
                             resource_id=f"rule/{rule.id}", reason=f"{message} ({rule.path.name})")
 
 
-def _partition(snapshot: Snapshot) -> str:
-    """The AWS partition the snapshot was collected in."""
-    return snapshot.manifest.get("options", {}).get("partition", "aws")
-
-
+__all__ = ["DEFAULT_TIMEOUT", "Evaluation", "FindingStream", "account_resource", "evaluate", "gap_reason",
+           "runaway_cap"]

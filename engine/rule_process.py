@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from sounding.engine.errors import InputError
 
 # Room above the worker's address space (once its connection is built) beyond memory_limit.
 CHILD_HEADROOM_BYTES = 512 * 1024 * 1024
@@ -38,6 +39,7 @@ _ERRORS = {"interrupt": duckdb.InterruptException, "memory": duckdb.OutOfMemoryE
 _HEADER = struct.Struct("!Q")
 # The worker's address-space limit (soft, hard) as its process started, before it bounds itself.
 _GIVEN_ADDRESS_SPACE: tuple[int, int] | None = None
+_SNAPSHOT: Any = None  # the worker's current snapshot: it holds open the pinned files DuckDB reads
 
 
 def memory_bytes(limit: str) -> int:
@@ -113,8 +115,10 @@ def _connect(start: WorkerStart) -> duckdb.DuckDBPyConnection:
     given = _GIVEN_ADDRESS_SPACE or resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, given)
     # The parent verified the snapshot; the worker takes its manifest as it was verified.
+    global _SNAPSHOT
     snapshot = Snapshot(Path(start.snapshot), start.manifest)
     con = connect_sandbox(snapshot, start.empty_tables, start.memory_limit, start.threads)
+    _SNAPSHOT = snapshot  # holds the pinned descriptors DuckDB reads open until the next snapshot
     threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
     room = _address_space() + start.address_space_limit + threads * PER_THREAD_BYTES
@@ -154,6 +158,9 @@ def _serve(requests: int, answers: int) -> None:
                 con = None
             try:
                 con = _connect(WorkerStart(**payload))
+            except InputError as exc:  # e.g. a file that no longer matches its verified checksum
+                _send(answers, ("refused", str(exc.path), exc.problem))
+                continue
             except (duckdb.Error, OSError, MemoryError, ValueError) as exc:
                 _send(answers, ("failed", (str(exc).strip().splitlines() or [type(exc).__name__])[0]))
                 continue
@@ -224,6 +231,9 @@ class RuleWorker:
             returncode = self.close()
             raise duckdb.Error(f"the rule worker did not start ({_ending(returncode)})")
         answer = pickle.loads(_read_exactly(self._answers, _HEADER.unpack(header)[0], None) or b"")
+        if answer[0] == "refused":
+            self.close()
+            raise InputError(answer[1] or self.start.snapshot, answer[2])
         if answer[0] != "ready":
             raise duckdb.Error(f"the rule worker could not open the snapshot: {answer[1]}")
         self._stale = False

@@ -136,7 +136,8 @@ def load_rule(path: Path) -> Rule:
         raise InputError(path, f"a shared SQL file of a {LIBRARY_DIR_NAME} folder, not a rule")
     if not RULE_ID.fullmatch(rule_id):
         raise InputError(path, f"rule id '{rule_id}' (the file name) must be lower_snake_case, 3-80 characters")
-    data = path.read_bytes()
+    with path.open("rb") as fh:  # never more than the limit (and one byte to know it is over)
+        data = fh.read(MAX_RULE_BYTES + 1)
     if len(data) > MAX_RULE_BYTES:
         raise InputError(path, f"rule file is larger than {MAX_RULE_BYTES // 1024} KiB")
     if b"\x00" in data:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sounding.collector.write import MANIFEST
+from sounding.collector.contract import MANIFEST
 from sounding.engine.errors import InputError
 from sounding.engine.evaluate import evaluate
 from sounding.engine.report.rows import write_csv

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from sounding.collector.contract import ContractError, parse_nested
 from sounding.engine.errors import InputError
 from sounding.engine.findings import Finding
 
@@ -103,15 +104,17 @@ def load_waivers(path: Path) -> list[Waiver]:
     except UnicodeDecodeError:
         raise InputError(path, "not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
+        data = parse_nested(tomllib.loads, text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(_at(path, _toml_line(exc)), f"invalid TOML: {exc}") from None
+    except ContractError as exc:
+        raise InputError(path, str(exc)) from None
     unknown_top = sorted(set(data) - {"waiver"})
     if unknown_top:
         raise InputError(_at(path, _key_line(text, unknown_top[0], 1, len(text.splitlines()) + 1)),
                          f"unknown top-level key '{unknown_top[0]}' (write [[waiver]] entries)")
     entries = data.get("waiver", [])
-    if not isinstance(entries, list):
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise InputError(path, "'waiver' must be an array of tables: write [[waiver]]")
     starts = _entry_lines(text)
     waivers = []
@@ -145,22 +148,50 @@ def _waiver(path: Path, text: str, entry: dict[str, Any], start: int, end: int) 
                   resource=entry.get("resource", "*"), line=start)
 
 
-def apply_waivers(findings: Sequence[Finding], waivers: Sequence[Waiver],
-                  collected_at: datetime) -> list[WaiverOutcome]:
-    """Mark findings covered by an unexpired waiver as waived; say what became of each waiver."""
-    outcomes = []
-    for waiver in waivers:
-        matched = [f for f in findings if f.status in WAIVABLE and waiver.matches(f)]
-        if waiver.expired_at(collected_at):
-            outcomes.append(WaiverOutcome(waiver, "expired", len(matched)))
-            continue
-        for finding in matched:
-            if not finding.waived:
+class WaiverMatcher:
+    """Applies waivers one finding at a time, so findings can be a stream; outcomes() says what became of each."""
+
+    def __init__(self, waivers: Sequence[Waiver], collected_at: datetime) -> None:
+        self.waivers = list(waivers)
+        self.collected_at = collected_at
+        self.expired = [w.expired_at(collected_at) for w in self.waivers]
+        self.matched = [0] * len(self.waivers)
+
+    def __call__(self, finding: Finding) -> None:
+        """Mark one finding waived by the first unexpired waiver that covers it; count every match."""
+        if finding.status not in WAIVABLE:
+            return
+        for number, waiver in enumerate(self.waivers):
+            if not waiver.matches(finding):
+                continue
+            self.matched[number] += 1
+            if not self.expired[number] and not finding.waived:
                 finding.waived = True
                 finding.waiver_reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
-        unbounded = waiver.every_rule and waiver.expires > (collected_at + LONG_LIVED).date()
-        outcomes.append(WaiverOutcome(waiver, "active" if matched else "stale", len(matched), unbounded))
-    return outcomes
+
+    def outcomes(self) -> list[WaiverOutcome]:
+        """Each waiver: expired, active (it matched) or stale (it matched nothing), with its match count; an
+        unexpired waiver of every rule that runs more than LONG_LIVED past the collection is unbounded."""
+        horizon = (self.collected_at + LONG_LIVED).date()
+        return [WaiverOutcome(w, "expired" if expired else "active" if n else "stale", n,
+                              not expired and w.every_rule and w.expires > horizon)
+                for w, expired, n in zip(self.waivers, self.expired, self.matched, strict=True)]
+
+
+def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver],
+                  collected_at: datetime) -> list[WaiverOutcome]:
+    """Mark findings covered by an unexpired waiver as waived; say what became of each waiver.
+
+    A FindingStream keeps the marks through its update(); a list is changed in place.
+    """
+    matcher = WaiverMatcher(waivers, collected_at)
+    update = getattr(findings, "update", None)
+    if callable(update):
+        update(matcher)
+    else:
+        for finding in findings:
+            matcher(finding)
+    return matcher.outcomes()
 
 
 def _at(path: Path, line: int) -> str:

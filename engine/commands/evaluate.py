@@ -98,7 +98,7 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
         elif not finding.waived and finding.status == "ERROR":
             errors += 1
     if statuses:
-        evaluation.findings = [f for f in evaluation.findings if f.status in statuses]
+        evaluation.findings = evaluation.findings.with_statuses(statuses)
     shown = tuple(sorted(set(statuses), key=STATUS_ORDER.__getitem__)) if statuses else None
     write_with(lambda out: report_writer(output_format, shown=shown, wide=wide)(evaluation, out), output)
     if failing:

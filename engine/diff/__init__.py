@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sounding.collector.write import FORMAT_VERSION
 from sounding.engine.diff.coverage import compare_coverage
 from sounding.engine.diff.findings import diff_findings
 from sounding.engine.diff.model import Diff
@@ -13,22 +12,6 @@ from sounding.engine.diff.resources import diff_tables
 from sounding.engine.errors import InputError
 from sounding.engine.rules import Rule
 from sounding.engine.snapshot import Snapshot
-
-# Snapshot format versions whose tables this diff reads; both snapshots must use one of them.
-DIFFABLE_VERSIONS = frozenset({FORMAT_VERSION})
-
-
-def check_comparable(old: Snapshot, new: Snapshot) -> None:
-    """Refuse, in one line, snapshots whose format this diff cannot compare."""
-    for label, snap in (("OLD", old), ("NEW", new)):
-        version = snap.manifest["format_version"]
-        if version not in DIFFABLE_VERSIONS:
-            raise InputError(snap.path, f"{label} has snapshot format version {version}; diff compares format "
-                                        f"version {', '.join(map(str, sorted(DIFFABLE_VERSIONS)))} only: "
-                                        f"collect it again with this Sounding")
-    if old.manifest["format_version"] != new.manifest["format_version"]:  # pragma: no cover - one version today
-        raise InputError(new.path, f"OLD has format version {old.manifest['format_version']} and NEW has "
-                                   f"{new.manifest['format_version']}: diff needs the same format version")
 
 
 def facts(snapshot: Snapshot) -> dict[str, Any]:
@@ -43,7 +26,6 @@ def diff_snapshots(old: Snapshot, new: Snapshot, *, tables: Sequence[str] | None
                    rules: Sequence[Rule] | None = None, resources: bool = True,
                    include_volatile: bool = False, progress: Callable[[str], None] | None = None) -> Diff:
     """The diff OLD → NEW; `rules=None` skips finding drift, `resources=False` skips resource drift."""
-    check_comparable(old, new)
     wanted = sorted(set(tables)) if tables else None
     if wanted:
         unknown = [t for t in wanted if t not in old.tables and t not in new.tables]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sounding.engine.diff.model import (
     NEW_FAILURE,
@@ -30,12 +30,14 @@ def diff_findings(old: Snapshot, new: Snapshot, rules: Sequence[Rule], *,
     compared = [r for r in rules if r.id not in skipped]
     if progress:
         progress("evaluate OLD")
-    before = _by_key(evaluate(old, compared, progress=progress).findings)
+    before = evaluate(old, compared, progress=progress).findings
     if progress:
         progress("evaluate NEW")
-    after = _by_key(evaluate(new, compared, progress=progress).findings)
-    for key in sorted(set(before) | set(after)):
-        change = classify(before.get(key), after.get(key))
+    after = evaluate(new, compared, progress=progress).findings
+    # Both streams are in report order, which orders finding keys the same way on both sides (the
+    # same rules, so the same sections): one merge pass, no finding held beyond the current pair.
+    for old_finding, new_finding in _merged(_first_per_key(before), _first_per_key(after)):
+        change = classify(old_finding, new_finding)
         if change is not None:
             drift.changes[change.category].append(change)
     for changes in drift.changes.values():
@@ -84,9 +86,31 @@ def rules_not_compared(old: Snapshot, new: Snapshot, rules: Sequence[Rule]) -> d
     return result
 
 
-def _by_key(findings: list[Finding]) -> dict[tuple[str, str, str, str], Finding]:
-    """Findings by (rule, account, region, resource); of duplicates the first in report order wins."""
-    keyed: dict[tuple[str, str, str, str], Finding] = {}
-    for finding in sorted(findings, key=Finding.sort_key):
-        keyed.setdefault(finding.key, finding)
-    return keyed
+MergeKey = tuple[int, str, str, str, str]
+
+
+def _first_per_key(findings: Iterable[Finding]) -> Iterator[tuple[MergeKey, Finding]]:
+    """Findings in report order, the first of each (rule, account, region, resource) only."""
+    last: MergeKey | None = None
+    for finding in findings:
+        key = (finding.section, *finding.key)
+        if key != last:
+            yield key, finding
+            last = key
+
+
+def _merged(old: Iterator[tuple[MergeKey, Finding]], new: Iterator[tuple[MergeKey, Finding]],
+            ) -> Iterator[tuple[Finding | None, Finding | None]]:
+    """Pairs of the same key from two key-ordered streams; None where one side lacks the key."""
+    a, b = next(old, None), next(new, None)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            assert a is not None
+            yield a[1], None
+            a = next(old, None)
+        elif a is None or b[0] < a[0]:
+            yield None, b[1]
+            b = next(new, None)
+        else:
+            yield a[1], b[1]
+            a, b = next(old, None), next(new, None)

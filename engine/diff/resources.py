@@ -100,7 +100,7 @@ def _join_sql(old: Snapshot, new: Snapshot, name: str, key: list[str], common: l
     partition = ", ".join(_q(k) for k in key)
 
     def side(snapshot: Snapshot) -> str:
-        files = ", ".join(_lit(str(f.path.resolve())) for f in snapshot.files(name))
+        files = ", ".join(_lit(p) for p in snapshot.pinned(name))
         return (f"SELECT {select}, row_number() OVER (PARTITION BY {partition} ORDER BY {order}) "
                 f"AS {OCCURRENCE} FROM read_parquet([{files}])")
 

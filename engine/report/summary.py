@@ -1,8 +1,9 @@
-"""Counts of findings by status, severity and section, shared by every format."""
+"""Counts of findings by status, severity and section, shared by every format, from one iteration."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from sounding.engine.evaluate import Evaluation
@@ -11,27 +12,50 @@ from sounding.engine.rules import SECTIONS, SEVERITIES, STATUSES
 from sounding.engine.snapshot import Snapshot
 
 
-def status_counts(findings: list[Finding]) -> dict[str, int]:
+def status_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """Findings per status, every status present."""
     counts = Counter(f.status for f in findings)
     return {s: counts.get(s, 0) for s in STATUSES}
 
 
+class Tally:
+    """Counts findings as they go by (a report writing them can count in the same pass)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.waived = 0
+        self.by_status: Counter[str] = Counter()
+        self.by_severity: Counter[tuple[str, str]] = Counter()
+        self.by_section: Counter[tuple[int, str]] = Counter()
+
+    def add(self, finding: Finding) -> None:
+        """Count one finding."""
+        self.total += 1
+        self.waived += finding.waived
+        self.by_status[finding.status] += 1
+        self.by_severity[(finding.severity, finding.status)] += 1
+        self.by_section[(finding.section, finding.status)] += 1
+
+    def summary(self, rules: int) -> dict[str, Any]:
+        """Totals, by status, by severity (status counts) and by section (status counts)."""
+        sections = sorted({number for number, _ in self.by_section})
+        return {
+            "rules": rules,
+            "findings": self.total,
+            "waived": self.waived,
+            "by_status": {s: self.by_status.get(s, 0) for s in STATUSES},
+            "by_severity": {v: {s: self.by_severity.get((v, s), 0) for s in STATUSES} for v in SEVERITIES},
+            "by_section": {f"{n}. {SECTIONS.get(n, str(n))}": {s: self.by_section.get((n, s), 0) for s in STATUSES}
+                           for n in sections},
+        }
+
+
 def summarize(evaluation: Evaluation) -> dict[str, Any]:
-    """Totals, by status, by severity (status counts) and by section (status counts)."""
-    findings = evaluation.findings
-    by_section = {}
-    for number in sorted({f.section for f in findings}):
-        name = SECTIONS.get(number, str(number))
-        by_section[f"{number}. {name}"] = status_counts([f for f in findings if f.section == number])
-    return {
-        "rules": len(evaluation.rules),
-        "findings": len(findings),
-        "waived": sum(1 for f in findings if f.waived),
-        "by_status": status_counts(findings),
-        "by_severity": {s: status_counts([f for f in findings if f.severity == s]) for s in SEVERITIES},
-        "by_section": by_section,
-    }
+    """Totals, by status, by severity (status counts) and by section (status counts): one iteration."""
+    tally = Tally()
+    for finding in evaluation.findings:
+        tally.add(finding)
+    return tally.summary(len(evaluation.rules))
 
 
 def snapshot_facts(snapshot: Snapshot) -> dict[str, Any]:

@@ -19,7 +19,9 @@ WITH instances AS (
             FILTER (WHERE i.status = 'ACTIVE' AND coalesce(i.owner_account_id, i.account_id) = m.scope_account_id)
             AS active_here,
         string_agg(DISTINCT i.instance_arn || ' (' || coalesce(i.status, 'status unknown') || ', owner '
-                   || coalesce(i.owner_account_id, i.account_id) || ')', ', ')
+                   || coalesce(i.owner_account_id, i.account_id) || ')', ', '
+                   ORDER BY i.instance_arn || ' (' || coalesce(i.status, 'status unknown') || ', owner '
+                   || coalesce(i.owner_account_id, i.account_id) || ')')
             FILTER (WHERE i.status IS DISTINCT FROM 'ACTIVE' OR coalesce(i.owner_account_id, i.account_id) <> m.scope_account_id)
             AS others
     FROM org_members AS m

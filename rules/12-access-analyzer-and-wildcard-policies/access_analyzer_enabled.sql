@@ -26,7 +26,8 @@ org_of AS (
 ),
 org_analyzers AS (
     SELECT o.org_id, a.region,
-           string_agg(DISTINCT a.name || ' in account ' || a.account_id, ', ') AS covering
+           string_agg(DISTINCT a.name || ' in account ' || a.account_id, ', '
+                      ORDER BY a.name || ' in account ' || a.account_id) AS covering
     FROM accessanalyzer_analyzers AS a
     JOIN org_of AS o ON o.account_id = a.account_id
     WHERE a.status = 'ACTIVE' AND a.type = 'ORGANIZATION'

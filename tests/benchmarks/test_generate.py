@@ -71,3 +71,18 @@ def test_perturb_changes_about_the_share_and_stays_verifiable(tmp_path: Path) ->
     assert 0.03 * total < touched < 0.07 * total
     open_snapshot(copy)
     assert _manifest(copy)["collection"]["finished_at"] == "2026-03-02T12:00:00.000000Z"
+
+
+def test_accounts_past_the_templates_repeat_one_under_their_own_id(tmp_path: Path) -> None:
+    snapshot = open_snapshot(generate(tmp_path / "s", accounts=4, seed=3, templates=2))
+    assert snapshot.format_version == 2
+    users = pq.read_table(snapshot.files("iam_users")[0].path).to_pylist()
+    by_account: dict[str, list[dict]] = {}
+    for row in users:
+        by_account.setdefault(row["account_id"], []).append(row)
+    assert list(by_account) == [account_id(i) for i in range(4)]  # one file, sorted by account
+    for copy in (2, 3):  # accounts 2 and 3 repeat account 1, relabelled
+        assert len(by_account[account_id(copy)]) == len(by_account[account_id(1)])
+        for original, repeated in zip(by_account[account_id(1)], by_account[account_id(copy)], strict=True):
+            assert repeated["arn"] == original["arn"].replace(account_id(1), account_id(copy))
+            assert account_id(1) not in repeated["raw"]

@@ -123,9 +123,9 @@ def test_collecting_the_org_keeps_each_account_apart_and_an_unreachable_one_as_a
         (dev, "dev", False, dev_arn)])
     assert manifest["gaps"] == [Gap(dev, "global", "*", "sts", "AssumeRole", "AccessDenied", "access_denied",
                                     f"{dev_arn}: not authorized to perform sts:AssumeRole").to_dict()]
-    files = {f["account_id"]: f["rows"] for f in manifest["tables"]["iam_password_policy"]["files"]}
+    files = manifest["tables"]["iam_password_policy"]["account_rows"]
     assert files == {MANAGEMENT: 0, prod: 1, dev: 0}
-    orgs = {f["account_id"]: f["rows"] for f in manifest["tables"]["organizations_organization"]["files"]}
+    orgs = manifest["tables"]["organizations_organization"]["account_rows"]
     assert orgs == {MANAGEMENT: 1, prod: 1, dev: 0}
     assert len(secrets) == 3  # prod's credentials were issued ...
     written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())

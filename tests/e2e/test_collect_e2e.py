@@ -37,10 +37,10 @@ def test_collect_verify_query_evaluate(moto_server, tmp_path: Path) -> None:
     assert verified.returncode == 0, verified.stderr
 
     policy = duckdb.sql(f"SELECT account_id, region, minimum_password_length, password_reuse_prevention "
-                        f"FROM read_parquet('{out}/tables/iam_password_policy/*.parquet')").fetchall()
+                        f"FROM read_parquet('{out}/tables/iam_password_policy.parquet')").fetchall()
     assert policy == [("123456789012", "global", 10, 24)]
     devices = duckdb.sql(f"SELECT serial_number, user_arn FROM "
-                         f"read_parquet('{out}/tables/iam_virtual_mfa_devices/*.parquet')").fetchall()
+                         f"read_parquet('{out}/tables/iam_virtual_mfa_devices.parquet')").fetchall()
     assert devices == [("arn:aws:iam::123456789012:mfa/spare", None)]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["caller"]["account_id"] == "123456789012"

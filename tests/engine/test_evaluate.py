@@ -67,7 +67,7 @@ def test_a_gap_turns_findings_in_its_scope_into_error(tmp_path: Path) -> None:
                           gaps=[{"account_id": "222222222222", "table": "iam_password_policy"}],
                           tables=["regions", "iam_password_policy"])
     rule = load_rule(builtin_rules_dir() / "01-root-user" / "iam_password_policy_exists.sql")
-    findings = evaluate(open_snapshot(snap), [rule]).findings
+    findings = list(evaluate(open_snapshot(snap), [rule]).findings)
     assert [(f.account_id, f.status) for f in findings] == [("111111111111", "FAIL"), ("222222222222", "ERROR")]
     assert findings[1].details == {"status_without_gap": "FAIL"}
 

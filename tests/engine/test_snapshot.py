@@ -10,11 +10,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sounding.collector.write import sha256_file
+from sounding.collector.contract import sha256_file
 from sounding.engine.errors import InputError
 from sounding.engine.snapshot import open_snapshot
 
-POLICY = "tables/iam_password_policy/111111111111.parquet"
+POLICY = "tables/iam_password_policy.parquet"
 
 
 def edit_manifest(snap: Path, change: Callable[[dict], None]) -> None:
@@ -47,7 +47,7 @@ def damaged(name: str, snap: Path) -> tuple[Path, str]:
         return policy, "checksum mismatch"
     if name == "missing_file":
         policy.unlink()
-        return policy, "missing file of table iam_password_policy"
+        return policy, "missing file listed in the manifest"
     if name == "missing_manifest":
         manifest.unlink()
         return manifest, "missing: this is not a complete Sounding snapshot"
@@ -62,19 +62,19 @@ def damaged(name: str, snap: Path) -> tuple[Path, str]:
         return manifest, "not UTF-8"
     if name == "newer_version":
         edit_manifest(snap, lambda m: m.update(format_version=99))
-        return manifest, "snapshot format version 99 is newer than this Sounding reads (1)"
+        return manifest, "snapshot format version 99 is newer than this Sounding reads (2)"
     if name == "other_format":
         edit_manifest(snap, lambda m: m.update(format="something-else"))
         return manifest, "not a Sounding snapshot manifest"
     if name == "missing_key":
         edit_manifest(snap, lambda m: m.pop("gaps"))
-        return manifest, "malformed manifest: missing gaps"
+        return manifest, "malformed manifest: the top level lacks gaps"
     if name == "bad_time":
         edit_manifest(snap, lambda m: m["collection"].update(finished_at="yesterday"))
-        return manifest, "collection.finished_at is not a timestamp"
+        return manifest, "collection.finished_at has an invalid value 'yesterday'"
     if name == "path_escape":
         edit_manifest(snap, lambda m: m["tables"]["regions"]["files"][0].update(path="../../etc/passwd"))
-        return manifest, "leaves the snapshot"
+        return manifest, "tables.regions.files[0].path has an invalid value '../../etc/passwd'"
     if name == "schema_disagrees":
         table = pa.table({"account_id": ["111111111111"], "region": ["global"], "other": [1]})
         pq.write_table(table, policy)

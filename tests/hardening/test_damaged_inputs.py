@@ -16,12 +16,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sounding.collector.write import sha256_file
+from sounding.collector.contract import sha256_file
 
 from tests.builders import write_rule
 from tests.hardening.helpers import sounding
 
-POLICY = "tables/iam_password_policy/111111111111.parquet"
+POLICY = "tables/iam_password_policy.parquet"
 OK = "SELECT 'PASS' AS status, 'r' AS resource_id, '111111111111' AS account_id, 'global' AS region, 'ok' AS reason"
 
 
@@ -34,7 +34,7 @@ def edit_manifest(snap: Path, change: Callable[[dict], None]) -> None:
 def vouch_for(snap: Path, rel: str) -> None:
     """Make the manifest's checksum agree with a file changed after collection (a forged manifest)."""
     digest = sha256_file(snap / rel)
-    table = rel.split("/")[1]
+    table = rel.split("/")[1].removesuffix(".parquet")
     edit_manifest(snap, lambda m: m["tables"][table]["files"][0].update(sha256=digest))
 
 
@@ -82,20 +82,20 @@ def damage(kind: str, snap: Path) -> tuple[Path, str]:
         manifest.write_text("[]")
         return manifest, "malformed manifest: expected a JSON object"
     if kind == "newer_version":
-        edit_manifest(snap, lambda m: m.update(format_version=2))
-        return manifest, "snapshot format version 2 is newer than this Sounding reads (1); upgrade Sounding"
+        edit_manifest(snap, lambda m: m.update(format_version=3))
+        return manifest, "snapshot format version 3 is newer than this Sounding reads (2); upgrade Sounding"
     if kind == "tables_not_an_object":
         edit_manifest(snap, lambda m: m.update(tables=[]))
-        return manifest, "'tables' must be an object"
+        return manifest, "tables must be object, not array"
     if kind == "file_entry_without_checksum":
         edit_manifest(snap, lambda m: m["tables"]["regions"]["files"][0].pop("sha256"))
-        return manifest, "lacks path or sha256"
+        return manifest, "tables.regions.files[0] lacks sha256"
     if kind == "listed_file_missing":
         policy.unlink()
-        return policy, "missing file of table iam_password_policy"
+        return policy, "missing file listed in the manifest"
     if kind == "path_escapes":
         edit_manifest(snap, lambda m: m["tables"]["regions"]["files"][0].update(path="../outside.parquet"))
-        return manifest, "leaves the snapshot"
+        return manifest, "tables.regions.files[0].path has an invalid value"
     if kind == "not_a_snapshot_file":
         shutil.rmtree(snap)
         snap.write_text("hello")
@@ -140,7 +140,7 @@ def test_damaged_snapshot_is_one_line_and_exit_2(kind: str, command: str, snapsh
 
 
 def test_verify_reports_a_file_the_manifest_does_not_list(snapshot: Path) -> None:
-    stray = snapshot / "tables" / "regions" / "extra.parquet"
+    stray = snapshot / "tables" / "extra.parquet"
     shutil.copy(snapshot / POLICY, stray)
     assert_one_line_exit_2(sounding("verify", str(snapshot)), stray, "not listed in the manifest (1 such file(s))")
 
@@ -157,7 +157,7 @@ def test_a_snapshot_missing_tables_still_evaluates_and_rules_over_them_say_error
         del manifest["tables"]["iam_password_policy"]
 
     edit_manifest(snapshot, drop)
-    shutil.rmtree(snapshot / "tables" / "iam_password_policy")
+    (snapshot / "tables" / "iam_password_policy.parquet").unlink()
     result = sounding("evaluate", str(snapshot), "--rule", "iam_password_policy_exists", "--rule",
                       "root_mfa_enabled", "--format", "json", "-q")
     assert result.returncode in (1, 3), result.stderr  # a FAIL (1) or else the ERRORs (3): never green

@@ -99,7 +99,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 def read_rows(snapshot: Path, table: str) -> list[dict[str, Any]]:
     """A table's rows for the account, without raw, in key order."""
-    rows = pq.read_table(snapshot / "tables" / table / f"{ACCOUNT}.parquet").to_pylist()
+    rows = pq.read_table(snapshot / "tables" / f"{table}.parquet", filters=[("account_id", "=", ACCOUNT)]).to_pylist()
     key = TABLES_BY_NAME[table].primary_key
     return sorted(({k: v for k, v in r.items() if k != "raw"} for r in rows),
                   key=lambda r: tuple(str(r[k]) for k in key))

@@ -68,7 +68,7 @@ def run(tmp_path: Path, target: Target, specs: Any = SPECS) -> tuple[dict[str, A
     manifest = json.loads((out / "manifest.json").read_text())
     con = duckdb.connect()
     for name in manifest["tables"]:
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{out}/tables/{name}/*.parquet')")
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{out}/tables/{name}.parquet')")
     return manifest, con
 
 

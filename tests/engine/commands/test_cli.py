@@ -90,7 +90,7 @@ def test_output_file_is_written_whole(small_snapshot: Path, tmp_path: Path) -> N
 
 @pytest.mark.parametrize("command", ["evaluate", "verify"])
 def test_one_flipped_byte_is_exit_2_naming_the_file(command: str, small_snapshot: Path) -> None:
-    target = next((small_snapshot / "tables" / "iam_password_policy").glob("*.parquet"))
+    target = small_snapshot / "tables" / "iam_password_policy.parquet"
     data = bytearray(target.read_bytes())
     data[200] ^= 0x01
     target.write_bytes(bytes(data))
@@ -103,7 +103,7 @@ def test_one_flipped_byte_is_exit_2_naming_the_file(command: str, small_snapshot
 def test_verify_ok(small_snapshot: Path) -> None:
     result = CliRunner().invoke(cli, ["verify", str(small_snapshot)])
     assert result.exit_code == 0
-    assert result.stderr == f"{small_snapshot}: OK (3 tables, 6 files, 0 gap(s))\n"
+    assert result.stderr == f"{small_snapshot}: OK (3 tables, 3 files, 0 gap(s))\n"
 
 
 def test_unknown_rule_filter_is_a_usage_error(small_snapshot: Path) -> None:

@@ -40,6 +40,7 @@ def build_evaluation(root: Path) -> Evaluation:
     snapshot = open_snapshot(path)
     snapshot.manifest["tool_version"] = "0.0.0-test"  # goldens must not change with each release
     evaluation = evaluate(snapshot, load_rules([RULES_DIR]))
+    evaluation.findings = list(evaluation.findings)  # test-sized: materialised to edit in place below
     for finding in evaluation.findings:
         if finding.rule_id == "report_user_mfa" and finding.resource_id.endswith("user/carol"):
             finding.waived = True
