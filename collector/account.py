@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-from sounding.collector.aws import CallCounter, client_config, partition_from_arn
+from botocore.exceptions import BotoCoreError, ClientError, ProfileNotFound
+from sounding.collector.aws import CallCounter, RetrySettings, partition_from_arn
 from sounding.collector.collect import Target
 from sounding.collector.gaps import classify
+from sounding.collector.scrub import scrub
 
 
 class CredentialsError(Exception):
@@ -29,25 +32,36 @@ class Caller:
 
 
 def make_session(profile: str | None = None) -> boto3.Session:
-    """A boto3 session from a named profile or the default credential chain."""
+    """A boto3 session from a named profile or the default credential chain; a missing profile is named."""
+    name = profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
     try:
-        return boto3.Session(profile_name=profile) if profile else boto3.Session()
+        session = boto3.Session(profile_name=profile) if profile else boto3.Session()
+        session._session.get_scoped_config()  # resolves the profile now (AWS_PROFILE too), not at the first call
+    except ProfileNotFound:
+        source = "--profile" if profile else "AWS_PROFILE" if os.environ.get("AWS_PROFILE") else "AWS_DEFAULT_PROFILE"
+        raise CredentialsError(f"profile {name!r} (from {source}) is not defined in the AWS config or "
+                               "credentials file") from None
     except BotoCoreError as exc:
-        raise CredentialsError(f"profile {profile!r}: {exc}") from None
+        raise CredentialsError(f"profile {name!r}: {scrub(str(exc))}") from None
+    return session
 
 
-def whoami(session: boto3.Session, counter: CallCounter, region: str | None = None) -> Caller:
-    """sts:GetCallerIdentity, the one call that must succeed before anything else."""
+def whoami(session: boto3.Session, counter: CallCounter, region: str | None = None,
+           retries: RetrySettings | None = None) -> Caller:
+    """sts:GetCallerIdentity, the one call that must succeed before anything else (at most 3 attempts)."""
     try:
         sts = session.client("sts", region_name=region or session.region_name or "us-east-1",
-                             config=client_config(max_attempts=3))
+                             config=(retries or RetrySettings()).config(max_attempts=3))
         sts.meta.events.register("before-send", counter)
         identity = sts.get_caller_identity()
-    except (BotoCoreError, ClientError) as exc:
+        arn, account = str(identity["Arn"]), str(identity["Account"])
+    except (BotoCoreError, ClientError, KeyError, TypeError) as exc:
         code, _kind, message = classify(exc)
         raise CredentialsError(f"cannot identify the caller (sts:GetCallerIdentity {code}): {message}") from None
-    arn = identity["Arn"]
-    return Caller(arn=arn, account_id=identity["Account"], partition=partition_from_arn(arn))
+    if not re.fullmatch(r"[0-9]{12}", account):
+        raise CredentialsError("cannot identify the caller: sts:GetCallerIdentity answered an account id that is "
+                               "not 12 digits")
+    return Caller(arn=arn, account_id=account, partition=partition_from_arn(arn))
 
 
 def own_account(session: boto3.Session, caller: Caller) -> Target:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
 import boto3
 import botocore.loaders
 from botocore.config import Config
+from sounding.collector.values import parse_timestamp
 
 USER_AGENT = "sounding"
 
@@ -29,39 +30,109 @@ class CallCounter:
             self.sent += 1
 
 
-MAX_ATTEMPTS_ENV = "SOUNDING_MAX_ATTEMPTS"
-DEFAULT_MAX_ATTEMPTS = 10
+class SettingsError(Exception):
+    """A retry or timeout setting (environment or profile) that is not a valid value."""
 
 
-def max_attempts_setting() -> int:
-    """botocore's retries max_attempts for every client: SOUNDING_MAX_ATTEMPTS, else 10."""
-    value = os.environ.get(MAX_ATTEMPTS_ENV, "")
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_ATTEMPTS
-
-
-READ_TIMEOUT_ENV = "SOUNDING_READ_TIMEOUT"
+# Retries follow botocore's conventions (https://boto3.amazonaws.com/v1/documentation/api/latest/guide/retries.html):
+# max_attempts counts every attempt, the first call included, as AWS_MAX_ATTEMPTS and a profile's
+# `max_attempts` do; the mode is legacy, standard or adaptive. SOUNDING_* variables override both.
+RETRY_MODES = ("legacy", "standard", "adaptive")
+DEFAULT_RETRY_MODE = "adaptive"
+DEFAULT_MAX_ATTEMPTS = 11  # the first call and ten retries
 DEFAULT_READ_TIMEOUT = 60.0
+MAX_ATTEMPTS_ENV = "SOUNDING_MAX_ATTEMPTS"
+RETRY_MODE_ENV = "SOUNDING_RETRY_MODE"
+READ_TIMEOUT_ENV = "SOUNDING_READ_TIMEOUT"
 
 
-def read_timeout_setting() -> float:
-    """Seconds to wait for an answer before the call is retried: SOUNDING_READ_TIMEOUT, else 60."""
-    try:
-        value = float(os.environ.get(READ_TIMEOUT_ENV, ""))
-    except ValueError:
-        return DEFAULT_READ_TIMEOUT
-    return value if 0 < value <= 3600 else DEFAULT_READ_TIMEOUT
+@dataclass(frozen=True)
+class RetrySettings:
+    """How every client of a run retries and how long it waits for an answer."""
+
+    mode: str = DEFAULT_RETRY_MODE
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS  # total attempts, the first call included
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+
+    def config(self, max_attempts: int | None = None) -> Config:
+        """The botocore Config: these retries (at most `max_attempts` if given), bounded timeouts, our user agent."""
+        attempts = min(self.max_attempts, max_attempts) if max_attempts else self.max_attempts
+        return Config(
+            retries={"mode": self.mode, "total_max_attempts": attempts},
+            connect_timeout=10,
+            read_timeout=self.read_timeout,
+            user_agent_extra=USER_AGENT,
+            max_pool_connections=32,
+        )
+
+
+def retry_settings(profile: Mapping[str, Any] | None = None,
+                   environ: Mapping[str, str] | None = None) -> RetrySettings:
+    """The run's retry settings: SOUNDING_* variables, else AWS_MAX_ATTEMPTS/AWS_RETRY_MODE, else the profile's."""
+    env = os.environ if environ is None else environ
+    profile = profile or {}
+    mode_source, mode = _first((RETRY_MODE_ENV, env.get(RETRY_MODE_ENV)), ("AWS_RETRY_MODE", env.get("AWS_RETRY_MODE")),
+                               ("profile retry_mode", profile.get("retry_mode")))
+    attempts_source, attempts = _first((MAX_ATTEMPTS_ENV, env.get(MAX_ATTEMPTS_ENV)),
+                                       ("AWS_MAX_ATTEMPTS", env.get("AWS_MAX_ATTEMPTS")),
+                                       ("profile max_attempts", profile.get("max_attempts")))
+    timeout = env.get(READ_TIMEOUT_ENV)
+    settings = RetrySettings()
+    if mode is not None:
+        if mode not in RETRY_MODES:
+            raise SettingsError(f"{mode_source}: {mode!r} is not a retry mode ({', '.join(RETRY_MODES)})")
+        settings = replace(settings, mode=mode)
+    if attempts is not None:
+        if not attempts.isdigit() or not 1 <= int(attempts) <= 100:
+            raise SettingsError(f"{attempts_source}: {attempts!r} is not a number of attempts from 1 to 100")
+        settings = replace(settings, max_attempts=int(attempts))
+    if timeout is not None and timeout.strip():
+        try:
+            seconds = float(timeout)
+        except ValueError:
+            seconds = -1.0
+        if not 0 < seconds <= 3600:
+            raise SettingsError(f"{READ_TIMEOUT_ENV}: {timeout!r} is not a number of seconds above 0, at most 3600")
+        settings = replace(settings, read_timeout=seconds)
+    return settings
+
+
+def _first(*candidates: tuple[str, Any]) -> tuple[str, str | None]:
+    """The first candidate that is set, as (where it came from, its text)."""
+    for source, value in candidates:
+        if value is not None and str(value).strip():
+            return source, str(value).strip()
+    return "", None
+
+
+def session_retry_settings(session: boto3.Session) -> RetrySettings:
+    """The retry settings for clients of this session: its profile's, overridden by the environment."""
+    return retry_settings(session._session.get_scoped_config())
 
 
 def client_config(max_attempts: int | None = None) -> Config:
-    """Adaptive retries, bounded timeouts, a recognisable user agent."""
-    max_attempts = max_attempts or max_attempts_setting()
-    return Config(
-        retries={"mode": "adaptive", "max_attempts": max_attempts},
-        connect_timeout=10,
-        read_timeout=read_timeout_setting(),
-        user_agent_extra=USER_AGENT,
-        max_pool_connections=32,
-    )
+    """The Config of the environment's retry settings (no profile), at most `max_attempts` attempts."""
+    return retry_settings().config(max_attempts)
+
+
+def lenient_timestamp(value: Any) -> Any:
+    """A response timestamp as a UTC datetime, or, in no known form, the text as received.
+
+    botocore's own parser raises on a timestamp it cannot read, which loses the whole call, and
+    reads some odd text as a date relative to today. The forms AWS protocols use (ISO 8601, epoch
+    seconds, RFC 822) are parsed here; anything else reaches collector.values as text, which stores
+    NULL and records an InvalidValue gap for that table and scope only.
+    """
+    try:
+        return parse_timestamp(value)
+    except ValueError:
+        return value
+
+
+def use_lenient_timestamps(session: boto3.Session) -> None:
+    """Make every client of the session parse response timestamps with lenient_timestamp."""
+    factory = session._session.get_component("response_parser_factory")
+    factory.set_parser_defaults(timestamp_parser=lenient_timestamp)
 
 
 class AccountClients:
@@ -69,6 +140,7 @@ class AccountClients:
 
     def __init__(self, session: boto3.Session, counter: CallCounter, config: Config | None = None) -> None:
         self.session = session
+        use_lenient_timestamps(session)
         self.counter = counter
         self.config = config or client_config()
         self._clients: dict[tuple[str, str], Any] = {}
@@ -127,3 +199,15 @@ def partition_from_arn(arn: str) -> str:
     """The partition named in an ARN."""
     parts = arn.split(":")
     return parts[1] if len(parts) > 1 and parts[1] else "aws"
+
+
+def partition_regions(partition: str) -> list[str]:
+    """The regions botocore's endpoint data lists for a partition, sorted."""
+    return sorted(next((p.get("regions", {}) for p in _partitions() if p["partition"] == partition), {}))
+
+
+def unknown_regions(names: Sequence[str], partition: str | None = None) -> list[str]:
+    """The names that are not regions of `partition` (of any partition when None) in botocore's endpoint data."""
+    known = ({r for p in _partitions() for r in p.get("regions", {})} if partition is None
+             else set(partition_regions(partition)))
+    return [n for n in names if n not in known]

@@ -13,6 +13,7 @@ from botocore.exceptions import (
     UnknownEndpointError,
 )
 from sounding.collector.contract import Gap
+from sounding.collector.scrub import scrub
 
 __all__ = ["Gap", "classify"]
 
@@ -48,7 +49,13 @@ _THROTTLED_CODES = {
 
 
 def classify(exc: BaseException) -> tuple[str, str, str]:
-    """Return (error_code, error_kind, message) for any exception a boto3 call can raise."""
+    """Return (error_code, error_kind, message) for any exception a boto3 call can raise; secrets scrubbed."""
+    code, kind, message = _classify(exc)
+    return _one_line(code)[:200], kind, _one_line(message)
+
+
+def _classify(exc: BaseException) -> tuple[str, str, str]:
+    """(error_code, error_kind, raw message) of an exception."""
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "Unknown")
@@ -94,6 +101,6 @@ def _kind_for_code(code: str, status: int | None) -> str:
 
 
 def _one_line(text: str) -> str:
-    """Collapse a message to one line of bounded length."""
-    flat = " ".join(text.split())
+    """Collapse a message to one line of bounded length, with every secret scrubbed first."""
+    flat = " ".join(scrub(text).split())
     return flat if len(flat) <= 500 else flat[:497] + "..."

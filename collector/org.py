@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,14 +12,16 @@ import botocore.session
 from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
 from sounding.collector.account import Caller
-from sounding.collector.aws import CallCounter, client_config, home_region
+from sounding.collector.aws import CallCounter, RetrySettings, home_region
 from sounding.collector.collect import Target
 from sounding.collector.declarations import GLOBAL_REGION
 from sounding.collector.gaps import Gap, classify
+from sounding.collector.pool import DaemonPool
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 SESSION_NAME = "sounding"
 ALL_TABLES_GAP = "*"
+ACCOUNT_ID = re.compile(r"[0-9]{12}")
 
 Progress = Callable[[str], None]
 
@@ -38,14 +40,24 @@ class OrgAccount:
     state: str
 
 
+def is_account_id(value: object) -> bool:
+    """Whether a value is an AWS account id: exactly 12 digits (organizations Account.Id pattern ^\\d{12}$).
+
+    Account ids name snapshot files; anything else from an answer (a proxy's, a forged one) is never used.
+    """
+    return isinstance(value, str) and ACCOUNT_ID.fullmatch(value) is not None
+
+
 def role_arn(partition: str, account_id: str, role_name: str) -> str:
     """The ARN of the role to assume in an account, in the caller's partition."""
     return f"arn:{partition}:iam::{account_id}:role/{role_name}"
 
 
-def list_accounts(session: boto3.Session, partition: str, counter: CallCounter) -> list[OrgAccount]:
+def list_accounts(session: boto3.Session, partition: str, counter: CallCounter,
+                  retries: RetrySettings | None = None) -> list[OrgAccount]:
     """Every account of the organization (organizations:ListAccounts), from the management or delegated account."""
-    client = session.client("organizations", region_name=home_region(partition), config=client_config())
+    client = session.client("organizations", region_name=home_region(partition),
+                            config=(retries or RetrySettings()).config())
     client.meta.events.register("before-send", counter)
     try:
         items = [a for page in client.get_paginator("list_accounts").paginate() for a in page.get("Accounts", [])]
@@ -54,8 +66,13 @@ def list_accounts(session: boto3.Session, partition: str, counter: CallCounter) 
         raise OrganizationError(f"cannot list the organization's accounts (organizations:ListAccounts {code}): "
                                 f"{message}; run --org with credentials of the management account or of a "
                                 "delegated administrator") from None
-    return sorted((OrgAccount(a["Id"], a.get("Name", ""), a.get("Email", ""), a.get("State") or a.get("Status", ""))
-                   for a in items), key=lambda a: a.account_id)
+    odd = [a for a in items if not isinstance(a, dict) or not is_account_id(a.get("Id"))]
+    if odd:
+        raise OrganizationError(f"organizations:ListAccounts listed {len(odd)} account(s) without a 12-digit id; "
+                                "nothing was collected")
+    return sorted((OrgAccount(str(a["Id"]), str(a.get("Name") or ""), str(a.get("Email") or ""),
+                              str(a.get("State") or a.get("Status") or "")) for a in items),
+                  key=lambda a: a.account_id)
 
 
 def choose(accounts: Sequence[OrgAccount], wanted: Sequence[str]) -> list[OrgAccount]:
@@ -94,13 +111,13 @@ def assumed_session(sts: Any, arn: str, external_id: str | None, region: str,
 def org_targets(session: boto3.Session, caller: Caller, counter: CallCounter, *,
                 role_name: str = DEFAULT_ROLE_NAME, external_id: str | None = None,
                 accounts: Sequence[str] = (), max_workers: int = 8, profile: str | None = None,
-                progress: Progress | None = None) -> list[Target]:
+                progress: Progress | None = None, retries: RetrySettings | None = None) -> list[Target]:
     """One target per chosen account: the caller's own account with its credentials, the others by AssumeRole."""
     say = progress or (lambda _msg: None)
-    chosen = choose(list_accounts(session, caller.partition, counter), accounts)
+    chosen = choose(list_accounts(session, caller.partition, counter, retries), accounts)
     region = home_region(caller.partition)
     say(f"organization: {len(chosen)} account(s) to collect, assuming role {role_name} in members")
-    sts = session.client("sts", region_name=region, config=client_config(max_attempts=3))
+    sts = session.client("sts", region_name=region, config=(retries or RetrySettings()).config(max_attempts=3))
     sts.meta.events.register("before-send", counter)
 
     def target(account: OrgAccount) -> Target:
@@ -119,5 +136,7 @@ def org_targets(session: boto3.Session, caller: Caller, counter: CallCounter, *,
         say(f"account {account.account_id}: assumed {arn}")
         return Target(account.account_id, member, name=account.name, email=account.email, role_arn=arn)
 
-    with ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="assume") as pool:
-        return list(pool.map(target, chosen))
+    # Daemon workers: an interrupt while AssumeRole hangs ends the run at once (see collector.pool).
+    with DaemonPool(max_workers, name="assume") as pool:
+        futures = [pool.submit(target, account) for account in chosen]
+        return [future.result() for future in futures]

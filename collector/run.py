@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,8 +11,11 @@ import jmespath
 from botocore import xform_name
 from sounding.collector.aws import AccountClients
 from sounding.collector.declarations import THIS_ACCOUNT, TableSpec
-from sounding.collector.gaps import Gap, classify
-from sounding.collector.values import item_to_row
+from sounding.collector.gaps import OTHER, Gap, classify
+from sounding.collector.values import ValueProblem, typed_item_row
+
+# The gap recorded for a table in one scope when some of its values could not be typed (stored as NULL).
+INVALID_VALUE = "InvalidValue"
 
 
 @dataclass
@@ -56,7 +60,13 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
               call_region: str, parent_rows: Sequence[dict[str, Any]] = ()) -> TableResult:
     """Collect one table in one scope; every failure becomes a gap, never an empty list."""
     result = TableResult()
-    client = clients.get(spec.service, call_region)
+    problems: Counter[ValueProblem] = Counter()
+    try:
+        client = clients.get(spec.service, call_region)
+    except Exception as exc:  # a region name botocore refuses (InvalidRegionError), an unknown service
+        code, kind, message = classify(exc)
+        result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation, code, kind, message))
+        return result
     calls: list[tuple[dict[str, Any], dict[str, Any] | None]]
     if spec.fan_out is None:
         calls = [(bind_account(spec.params, account_id), None)]
@@ -84,8 +94,21 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
                                    code, kind, message))
             continue
         context = _parent_context(parent)
-        result.rows.extend(item_to_row(spec, item, account_id, region, context) for item in items)
+        for item in items:
+            row, found = typed_item_row(spec, item, account_id, region, context)
+            result.rows.append(row)
+            problems.update(found)
+    if problems:
+        result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation, INVALID_VALUE,
+                               OTHER, describe_problems(problems)))
     return result
+
+
+def describe_problems(problems: Counter[ValueProblem]) -> str:
+    """One deterministic line: which columns held values that could not be typed, why, how often."""
+    total = sum(problems.values())
+    parts = [f"{p.column} ({p.reason}) x{n}" for p, n in sorted(problems.items(), key=lambda kv: kv[0].column)]
+    return (f"{total} value(s) could not be typed and were stored as NULL: " + "; ".join(parts))
 
 
 def bind_account(params: dict[str, Any], account_id: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from sounding.collector.contract import (
     sha256_file,
 )
 from sounding.collector.declarations import TableSpec
+from sounding.collector.publish import publish
 from sounding.collector.values import to_arrow_columns
 
 PARTS_DIR = "parts"
@@ -125,13 +126,7 @@ class SnapshotWriter:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(manifest_path, 0o600)
-        if self.out.exists():
-            doomed = self.out.with_name(f".{self.out.name}.replaced-{os.getpid()}")
-            os.rename(self.out, doomed)
-            os.rename(self.tmp, self.out)
-            shutil.rmtree(doomed, ignore_errors=True)
-        else:
-            os.rename(self.tmp, self.out)
+        publish(self.tmp, self.out, replace=self.replace)  # never replaces what is not a snapshot
         self._done = True
         return self.out
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sounding.engine.commands.common import handles_errors, say, sigterm_as_interrupt, split_values
+from sounding.collector.scrub import scrub
+from sounding.engine.commands.common import handles_errors, printable, say, sigterm_as_interrupt, split_values
 from sounding.engine.errors import InputError
+
+if TYPE_CHECKING:
+    from sounding.collector.collect import CollectProgress
+
+PLAIN_EVERY = 2.0  # seconds between progress lines when stderr is not a terminal
 
 
 @click.command()
@@ -20,7 +28,8 @@ from sounding.engine.errors import InputError
               help="Only tables of these services or table names (comma-separated or repeated).")
 @click.option("--max-workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Calls made concurrently.")
-@click.option("--force", is_flag=True, help="Replace --out if it already exists.")
+@click.option("--force", is_flag=True,
+              help="Replace --out if it is a Sounding snapshot (never any other directory).")
 @click.option("--org", "org", is_flag=True,
               help="Collect every ACTIVE account of the organization (run from the management or a "
                    "delegated administrator account); members are reached with sts:AssumeRole.")
@@ -45,9 +54,10 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
       sounding collect --org --role-name SecurityAudit --accounts 111111111111,222222222222
     """
     from sounding.collector.account import CredentialsError, make_session, own_account, whoami
-    from sounding.collector.aws import CallCounter
+    from sounding.collector.aws import CallCounter, SettingsError, session_retry_settings
     from sounding.collector.collect import collect as run_collect
     from sounding.collector.org import DEFAULT_ROLE_NAME, OrganizationError, org_targets
+    from sounding.collector.publish import PublishError, check_out
     from sounding.collector.tables import select
     from sounding.collector.write import SnapshotExistsError
 
@@ -55,22 +65,88 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
         raise InputError("options", "--accounts, --role-name and --external-id need --org")
     sigterm_as_interrupt()
     out = out or Path(f"sounding-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+    wanted_regions = split_values(regions)
+    check_regions(wanted_regions, None)
     counter = CallCounter()
+    printer = ProgressPrinter(enabled=not quiet)
     try:
+        check_out(out, force)  # before any call: --out . or an existing directory fails in a second
         session = make_session(profile)
-        caller = whoami(session, counter)
+        retries = session_retry_settings(session)
+        caller = whoami(session, counter, retries=retries)
+        check_regions(wanted_regions, caller.partition)
         targets = (org_targets(session, caller, counter, role_name=role_name or DEFAULT_ROLE_NAME,
                                external_id=external_id, accounts=split_values(accounts), max_workers=max_workers,
-                               profile=profile, progress=None if quiet else say)
+                               profile=profile, progress=printer.event, retries=retries)
                    if org else [own_account(session, caller)])
         summary = run_collect(targets, select(split_values(services)), out,
                               partition=caller.partition, caller=caller.to_dict(),
-                              regions=split_values(regions), max_workers=max_workers,
-                              progress=None if quiet else say, replace=force, counter=counter)
+                              regions=wanted_regions, max_workers=max_workers,
+                              on_progress=printer, replace=force, counter=counter, retries=retries)
     except OrganizationError as exc:
         raise InputError("organization", str(exc)) from None
-    except (CredentialsError, SnapshotExistsError) as exc:
-        raise InputError(out if isinstance(exc, SnapshotExistsError) else "credentials",
+    except SettingsError as exc:
+        raise InputError("settings", str(exc)) from None
+    except (CredentialsError, SnapshotExistsError, PublishError) as exc:
+        raise InputError("credentials" if isinstance(exc, CredentialsError) else out,
                          str(exc).removeprefix(f"{out}: ")) from None
-    say(f"wrote {summary.path}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
+    except OSError as exc:  # the local disk: full, read-only, not a directory (the partial snapshot is removed)
+        raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
+    finally:
+        printer.close()
+    say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
         f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
+
+
+def check_regions(wanted: list[str], partition: str | None) -> None:
+    """--regions names only regions of the partition (of any, before the caller is known) in botocore's data."""
+    from sounding.collector.aws import partition_regions, unknown_regions
+
+    unknown = unknown_regions(wanted, partition)
+    if unknown:
+        where = f"the {partition} partition" if partition else "any partition"
+        raise InputError("--regions", f"{', '.join(unknown)}: not a region of {where}; valid values: "
+                                      f"{', '.join(partition_regions(partition or 'aws'))}")
+
+
+class ProgressPrinter:
+    """Collection progress on stderr: one line redrawn in place on a terminal, plain lines when piped."""
+
+    def __init__(self, *, enabled: bool, every: float = PLAIN_EVERY, tty: bool | None = None) -> None:
+        self.enabled = enabled
+        self.tty = enabled and (click.get_text_stream("stderr").isatty() if tty is None else tty)
+        self.every = 0.1 if self.tty else every
+        self._said = time.monotonic()
+        self._drawn = False
+
+    def __call__(self, progress: CollectProgress) -> None:
+        """A new progress record: tell its event, and the totals when it is time to."""
+        if progress.event:
+            self.event(progress.event)
+        if self.enabled and time.monotonic() - self._said >= self.every:
+            self._said = time.monotonic()
+            line = (f"progress: {progress.accounts_done}/{progress.accounts_total} accounts, {progress.calls_done}/"
+                    f"{progress.calls_submitted} table calls (account x region x table), {progress.rows} rows, "
+                    f"{progress.gaps} gaps")
+            if self.tty:
+                click.echo(f"\r\x1b[K{line}", nl=False, err=True, color=True)  # a control code, not colour
+                self._drawn = True
+            else:
+                say(line)
+
+    def event(self, message: str) -> None:
+        """One line that stays (on a terminal, printed above the redrawn line)."""
+        if not self.enabled:
+            return
+        self._clear()
+        say(printable(scrub(message)))
+
+    def close(self) -> None:
+        """Leave the terminal's line clean for what follows."""
+        self._clear()
+
+    def _clear(self) -> None:
+        """Erase the redrawn line, if one is drawn."""
+        if self._drawn:
+            click.echo("\r\x1b[K", nl=False, err=True, color=True)
+            self._drawn = False

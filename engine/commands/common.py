@@ -37,7 +37,9 @@ def handles_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except InputError as exc:
-            click.echo(f"error: {printable(str(exc))}", err=True)
+            from sounding.collector.scrub import scrub
+
+            click.echo(f"error: {printable(scrub(str(exc)))}", err=True)
             sys.exit(EXIT_INPUT)
         except KeyboardInterrupt:
             click.echo("interrupted: nothing was written", err=True)

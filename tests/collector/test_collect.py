@@ -90,7 +90,7 @@ def test_interrupted_collection_leaves_no_snapshot(tmp_path: Path, monkeypatch: 
     def interrupted(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(collect_module, "_write_account", interrupted)
+    monkeypatch.setattr(collect_module.Collector, "_write_account", interrupted)
     with pytest.raises(KeyboardInterrupt):
         collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam"]), tmp_path / "snap",
                 partition="aws", caller=CALLER, regions=["us-east-1"])
@@ -99,3 +99,65 @@ def test_interrupted_collection_leaves_no_snapshot(tmp_path: Path, monkeypatch: 
     collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam"]), tmp_path / "snap",
             partition="aws", caller=CALLER, regions=["us-east-1"])
     assert (tmp_path / "snap" / "manifest.json").is_file()
+
+
+@mock_aws
+def test_progress_is_a_typed_record_that_ends_complete(tmp_path: Path) -> None:
+    from sounding.collector.collect import CollectProgress
+
+    records: list[CollectProgress] = []
+    collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam_password_policy", "ec2_vpcs"]),
+            tmp_path / "snap", partition="aws", caller=CALLER, regions=["us-east-1", "eu-west-1"],
+            on_progress=records.append)
+    last = records[-1]
+    assert (last.accounts_total, last.accounts_done, last.calls_done) == (1, 1, last.calls_submitted)
+    assert last.calls_submitted == 2 + 2  # regions and the password policy, then ec2_vpcs in two regions
+    assert [r.event for r in records if r.event] == [f"account {ACCOUNT}: 2 regions",
+                                                     f"account {ACCOUNT}: done (2 regions, 0 gaps)"]
+    assert last.rows == sum(t["rows"] for t in json.loads((tmp_path / "snap" / "manifest.json").read_text())
+                            ["tables"].values())
+
+
+@mock_aws
+def test_a_bad_out_is_refused_before_any_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sounding.collector.publish import PublishError
+
+    (tmp_path / "theirs").mkdir()
+    session = boto3.Session(region_name="us-east-1")
+    session.events.register("before-send", lambda **_: pytest.fail("a call was made"))
+    with pytest.raises(PublishError, match="is not a Sounding snapshot"):
+        collect([Target(ACCOUNT, session)], select(["iam"]), tmp_path / "theirs", partition="aws", caller=CALLER,
+                replace=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["theirs"]
+
+
+@mock_aws
+def test_a_chain_that_fails_outside_the_call_handling_is_gaps_not_an_abort(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    real = collect_module.run_chain
+
+    def broken(chain: Any, *args: Any) -> Any:
+        if chain[0].name == "iam_password_policy":
+            raise RuntimeError("unexpected")
+        return real(chain, *args)
+
+    monkeypatch.setattr(collect_module, "run_chain", broken)
+    collect([Target(ACCOUNT, boto3.Session(region_name="us-east-1"))], select(["iam_password_policy", "ec2_vpcs"]),
+            tmp_path / "snap", partition="aws", caller=CALLER, regions=["us-east-1"])
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert [(g["table"], g["error_code"], g["message"]) for g in manifest["gaps"]] == [
+        ("iam_password_policy", "RuntimeError", "unexpected")]
+    assert manifest["tables"]["ec2_vpcs"]["rows"] >= 1  # moto's default VPC: the rest was collected
+
+
+@mock_aws
+def test_a_region_name_botocore_refuses_is_a_gap(tmp_path: Path) -> None:
+    def odd_region(parsed: dict[str, Any], **_: Any) -> None:
+        parsed["Regions"].append({"RegionName": "bad/region", "OptInStatus": "opt-in-not-required"})
+
+    session = boto3.Session(region_name="us-east-1")
+    session.events.register("after-call.ec2.DescribeRegions", odd_region)
+    collect([Target(ACCOUNT, session)], select(["ec2_vpcs"]), tmp_path / "snap", partition="aws", caller=CALLER)
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert [(g["table"], g["region"], g["error_code"]) for g in manifest["gaps"]] == [
+        ("ec2_vpcs", "bad/region", "InvalidRegionError")]

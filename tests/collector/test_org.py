@@ -130,3 +130,16 @@ def test_collecting_the_org_keeps_each_account_apart_and_an_unreachable_one_as_a
     assert len(secrets) == 3  # prod's credentials were issued ...
     written = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert not [s for s in secrets if s.encode() in written]  # ... and none of them was written
+
+
+@pytest.mark.parametrize("forged", ["../../tmp/x", "12345678901", "1234567890123", 123456789012, None],
+                         ids=["path", "eleven_digits", "thirteen_digits", "number", "missing"])
+def test_an_account_id_that_is_not_12_digits_is_never_used(members: dict[str, str], forged: object) -> None:
+    # organizations Account.Id: "^\d{12}$" (https://docs.aws.amazon.com/organizations/latest/APIReference/API_Account.html)
+    def forge(parsed: dict[str, Any], **_: Any) -> None:
+        parsed["Accounts"][0]["Id"] = forged
+
+    session = caller_session()
+    session.events.register("after-call.organizations.ListAccounts", forge)
+    with pytest.raises(OrganizationError, match="listed 1 account\\(s\\) without a 12-digit id; nothing was collected"):
+        org_targets(session, CALLER, CallCounter())

@@ -109,3 +109,39 @@ def test_derived_table_needs_a_parent() -> None:
     with pytest.raises(ValueError, match="derive needs a fan_out parent"):
         TableSpec(name="x", service="iam", operation="-", scope="global", items="", columns=(), key=(),
                   doc="t", derive=lambda row: [])
+
+
+def test_untypable_values_are_null_and_one_gap_per_table_and_scope() -> None:
+    from sounding.collector.declarations import INT, TIMESTAMP
+    from sounding.collector.run import INVALID_VALUE
+
+    items = [{"Name": "a", "Size": "big", "At": "yesterday"}, {"Name": "b", "Size": 3, "At": "soon"},
+             {"Name": "c", "Size": 4, "At": "2026-01-01T00:00:00Z"}]
+    spec = TableSpec(name="things", service="iam", operation="ListThings", scope="regional", items="",
+                     columns=(Column("name", STRING, "Name"), Column("size", INT, "Size"),
+                              Column("at", TIMESTAMP, "At")),
+                     key=("name",), doc="t", fetch=lambda _client, _params: items)
+    acc, _ = clients()
+    result = run_table(spec, acc, ACCOUNT, "eu-west-1", "eu-west-1")
+    assert [(r["name"], r["size"], r["at"]) for r in result.rows] == [
+        ("a", None, None), ("b", 3, None), ("c", 4, "2026-01-01T00:00:00Z")]
+    assert result.gaps == [Gap(ACCOUNT, "eu-west-1", "things", "iam", "ListThings", INVALID_VALUE, "other",
+                               "3 value(s) could not be typed and were stored as NULL: "
+                               "at (not a valid timestamp: text in no known date form) x2; "
+                               "size (not a valid int: text that is not an integer) x1")]
+
+
+def test_a_parent_with_untypable_values_still_feeds_its_children() -> None:
+    from sounding.collector.collect import run_chain
+    from sounding.collector.declarations import INT
+
+    parent = TableSpec(name="p", service="iam", operation="ListP", scope="global", items="",
+                       columns=(Column("name", STRING, "Name"), Column("size", INT, "Size")), key=("name",),
+                       doc="t", fetch=lambda _client, _params: [{"Name": "a", "Size": "big"}])
+    child = TableSpec(name="c", service="iam", operation="GetC", scope="global", items="",
+                      columns=(Column("parent", STRING, "P"),), key=("parent",), doc="t",
+                      fan_out=FanOut("p", {"P": "name"}), fetch=lambda _client, params: [params])
+    acc, _ = clients()
+    rows, gaps = run_chain([parent, child], acc, ACCOUNT, "global", "us-east-1")
+    assert [r["parent"] for r in rows["c"]] == ["a"]
+    assert [(g.table, g.error_code) for g in gaps] == [("p", "InvalidValue")]

@@ -68,7 +68,9 @@ def gaps(snapshot: Path) -> list[tuple[str, str, str, str, str]]:
     return [(g["table"], g["region"], g["service"], g["error_code"], g["error_kind"]) for g in manifest["gaps"]]
 
 
-def test_throttling_storm_is_retried_and_nothing_is_lost(proxy: FaultProxy, tmp_path: Path) -> None:
+def test_throttling_storm_is_retried_and_nothing_is_lost(proxy: FaultProxy, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOUNDING_MAX_ATTEMPTS", "4")  # the first call and three retries: one more than ec2's storm
     calm = sounding("collect", "--out", str(tmp_path / "calm"), *SCOPE)
     assert calm.returncode == 0, calm.stderr
     proxy.faults = [Fault(THROTTLE, service="iam", times=5), Fault(SLOW_DOWN, service="iam", times=2),
@@ -122,9 +124,9 @@ def test_timeouts_and_resets_are_recorded_in_bounded_time(proxy: FaultProxy, tmp
         ("iam_oidc_provider_list", "global", "iam", "ReadTimeoutError", "network"),
         ("iam_oidc_providers", "global", "iam", "ParentNotCollected", "other"),
         ("iam_saml_providers", "global", "iam", "ConnectionClosedError", "network")]
-    # botocore's retries.max_attempts counts retries: the first call + 3 retries, then a gap.
-    assert proxy.applied(HANG) == 4
-    assert proxy.applied(RESET) == 4 + 2  # four for SAML (a gap); two for MFA devices, whose third call succeeds
+    # SOUNDING_MAX_ATTEMPTS counts attempts as AWS_MAX_ATTEMPTS does: the first call included, then a gap.
+    assert proxy.applied(HANG) == 3
+    assert proxy.applied(RESET) == 3 + 2  # three for SAML (a gap); two for MFA devices, whose third call succeeds
 
 
 @pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
