@@ -7,14 +7,15 @@ from pathlib import Path
 
 import click
 from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 from sounding.engine.rules import SEVERITIES
 
 DIFF_FORMATS = ("table", "json", "csv", "markdown")
 
 
 @click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=SNAPSHOT_PATH)  # a directory or s3://bucket/prefix/NAME
+@click.argument("new", type=SNAPSHOT_PATH)
 @click.option("--only", type=click.Choice(("findings", "resources")),
               help="Report only finding drift or only resource drift (coverage is always reported).")
 @click.option("--table", "tables", multiple=True, help="Only these tables (repeatable).")
@@ -30,7 +31,7 @@ DIFF_FORMATS = ("table", "json", "csv", "markdown")
 @output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @handles_errors
-def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_ids: tuple[str, ...],
+def diff(old: SnapshotArg, new: SnapshotArg, only: str | None, tables: tuple[str, ...], rule_ids: tuple[str, ...],
          rule_dirs: tuple[Path, ...], no_builtin: bool, fail_on_new: str | None, include_volatile: bool,
          output_format: str, output: Path | None, quiet: bool) -> None:
     """Report what changed from snapshot OLD to snapshot NEW.
@@ -59,7 +60,7 @@ def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_i
     if fail_on_new and only == "resources":
         raise InputError("--fail-on-new", "needs finding drift; it cannot be combined with --only resources")
     progress = None if quiet else say
-    before, after = open_snapshot(old), open_snapshot(new)
+    before, after = open_local([old, new], lambda paths: [open_snapshot(p) for p in paths])  # s3://: engine.remote
     rules = None
     if only != "resources":
         rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)

@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 from sounding.engine.commands.common import EXIT_FINDINGS, format_option, handles_errors, output_option, say
 from sounding.engine.output import output_stream
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 from sounding.engine.report import FORMATS, write_report
 from sounding.engine.rules import SEVERITIES, STATUSES
 
 
 @click.command()
-@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.argument("snapshot", type=SNAPSHOT_PATH)  # a directory or s3://bucket/prefix/NAME
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
               help="Also run the rules in DIR (repeatable).")
 @click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack.")
@@ -33,7 +34,7 @@ from sounding.engine.rules import SEVERITIES, STATUSES
 @output_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress on stderr.")
 @handles_errors
-def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
+def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
              sections: tuple[int, ...], severities: tuple[str, ...], statuses: tuple[str, ...],
              fail_on: str, timeout: float, waivers_file: Path | None, output_format: str, output: Path | None,
              quiet: bool) -> None:
@@ -50,7 +51,7 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
     from sounding.engine.snapshot import open_snapshot
     from sounding.engine.waivers import apply_waivers, find_waivers_file, load_waivers
 
-    snap = open_snapshot(snapshot)
+    snap = open_local([snapshot], lambda paths: open_snapshot(paths[0]))  # s3://: a local copy (engine.remote)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
                          severities=severities)
     waivers_path = find_waivers_file(waivers_file)
