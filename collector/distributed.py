@@ -2,7 +2,8 @@
 
 The caller lists the organization once. Each task (`collect_account`, run on a worker) assumes the
 member role itself, collects its account with the ordinary single-process collector into a private
-one-account snapshot, and hands back that snapshot's table files, account record, gaps and call count:
+one-account snapshot, and hands back that snapshot's table files, account record, gaps and call count
+(the caller's own account is collected the same way in the caller, with the caller's credentials):
 inline in the task's result, or uploaded to an S3 staging prefix when the snapshot goes to S3. The
 caller checks every file against its checksum and writes it as the account's part through
 SnapshotWriter, which compacts the tables and writes the manifest last. A task whose worker dies is
@@ -52,9 +53,9 @@ class AccountJob:
     account_id: str
     name: str
     email: str
-    role_arn: str  # "" for the caller's own account, collected with the worker's own credentials
+    role_arn: str  # "" for the caller's own account, collected by the caller with its own credentials
     external_id: str | None
-    profile: str | None
+    profile: str | None  # the caller's --profile for its own account; None on workers (their own chain)
     partition: str
     caller: dict[str, str]
     regions: tuple[str, ...]
@@ -214,24 +215,38 @@ class Assembly:
         self.api_calls = self.rows = self.lost = 0
 
     def run(self) -> None:
-        """Submit every account and fold them in as they finish (in any order: the writer sorts)."""
+        """Submit every member account, collect the caller's own here, fold them in as they finish (any order).
+
+        The caller's own account (a job without a role) is collected in this process, with the caller's
+        credentials, as a single-process run does: a worker's credentials may belong to another account.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
         from distributed import as_completed
 
+        own = [job for job in self.jobs if not job.role_arn]
         futures = {self.client.submit(collect_account, job, key=f"sounding-{job.account_id}-{uuid.uuid4().hex}",
-                                      retries=TASK_RETRIES, pure=False): job for job in self.jobs}
+                                      retries=TASK_RETRIES, pure=False): job for job in self.jobs if job.role_arn}
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="own-account") as here:
+            local = [(job, here.submit(collect_account, job)) for job in own]
+            try:
+                for future in as_completed(futures):
+                    self._take(futures[future], future)
+                    future.release()
+                for job, done in local:
+                    self._take(job, done)
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    def _take(self, job: AccountJob, future: Any) -> None:
+        """Fold a finished account in, or record it as lost when its task failed on every attempt."""
         try:
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    part = future.result()
-                except Exception as exc:  # every attempt failed (a lost worker, KilledWorker, a bug): say so
-                    self._lost(job, exc)
-                else:
-                    self._fold(job, part)
-                future.release()
-        finally:
-            for future in futures:
-                future.cancel()
+            part = future.result()
+        except Exception as exc:  # every attempt failed (a lost worker, KilledWorker, a bug): say so
+            self._lost(job, exc)
+        else:
+            self._fold(job, part)
 
     def _fold(self, job: AccountJob, part: AccountPart) -> None:
         """Write one account's tables as its parts, after checking each file against its checksum."""

@@ -132,7 +132,8 @@ def _on_cluster(cluster: str, chosen: list[Any], caller: Any, specs: Any, local:
     jobs = [AccountJob(account_id=a.account_id, name=a.name, email=a.email,
                        role_arn="" if a.account_id == caller.account_id else role_arn(caller.partition,
                                                                                         a.account_id, role),
-                       external_id=external_id, profile=profile, partition=caller.partition,
+                       external_id=external_id, profile=profile if a.account_id == caller.account_id else None,
+                       partition=caller.partition,
                        caller=caller.to_dict(), regions=tuple(regions), services=tuple(services),
                        max_workers=max_workers, retries=retries, staging=str(staging) if staging else "")
             for a in chosen]
