@@ -15,6 +15,7 @@ import json
 import os
 import posixpath
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -233,15 +234,27 @@ def upload_snapshot(client: Any, local: Path, url: S3Url, *, replace: bool) -> N
         old_files = set(listed_files(old))
         delete_keys(client, url.bucket, [url.child(MANIFEST).key])  # the old snapshot stops being one first
         stale = [url.child(rel).key for rel in sorted(old_files - set(new_files))]
-    for rel in new_files:
-        try:
-            client.upload_file(str(local / rel), url.bucket, url.child(rel).key)
-        except (BotoCoreError, ClientError) as exc:
-            raise _error(url.child(rel), "write", exc) from None
-        except OSError as exc:  # boto3's S3UploadFailedError and the local file
-            raise S3StoreError(f"{url.child(rel)}: cannot write ({exc})") from None
-    put_bytes(client, url.child(MANIFEST), manifest_bytes, if_absent=True)
+    written: list[str] = []
+    try:
+        for rel in new_files:
+            _upload(client, local / rel, url.child(rel))
+            written.append(url.child(rel).key)
+        put_bytes(client, url.child(MANIFEST), manifest_bytes, if_absent=True)
+    except BaseException:
+        with suppress(S3StoreError):  # leave no files of ours behind a missing manifest (best effort)
+            delete_keys(client, url.bucket, written)
+        raise
     delete_keys(client, url.bucket, stale)
+
+
+def _upload(client: Any, path: Path, url: S3Url) -> None:
+    """Upload one local file (multipart when large, as boto3's transfer manager decides)."""
+    try:
+        client.upload_file(str(path), url.bucket, url.key)
+    except (BotoCoreError, ClientError) as exc:
+        raise _error(url, "write", exc) from None
+    except Exception as exc:  # boto3's S3UploadFailedError, or the local file
+        raise S3StoreError(f"{url}: cannot write ({exc})") from None
 
 
 def download_snapshot(client: Any, url: S3Url, target: Path) -> Path:

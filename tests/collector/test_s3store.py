@@ -114,3 +114,27 @@ def test_a_manifest_may_not_name_files_outside_the_snapshot() -> None:
     manifest = {"tables": {"t": {"files": [{"path": "tables/../../etc/passwd"}]}}}
     with pytest.raises(S3StoreError, match="not a path inside the snapshot"):
         listed_files(manifest)
+
+
+class RacingClient:
+    """An S3 client under which someone else writes the snapshot's manifest just before we do."""
+
+    def __init__(self, client: object) -> None:
+        self.client = client
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.client, name)
+
+    def put_object(self, **kwargs: object) -> object:
+        if str(kwargs["Key"]).endswith("/manifest.json"):
+            self.client.put_object(Bucket=kwargs["Bucket"], Key=kwargs["Key"], Body=b'{"theirs": true}')
+        return self.client.put_object(**kwargs)
+
+
+def test_a_manifest_written_by_someone_else_during_the_upload_wins(s3, tmp_path: Path) -> None:
+    url = S3Url(BUCKET, "audits/race")
+    with pytest.raises(S3StoreError, match=r"^s3://sounding-store/audits/race/manifest.json: was created by someone"):
+        upload_snapshot(RacingClient(s3), snapshot(tmp_path, "new", ["iam_users"]), url, replace=False)
+    assert keys() == ["audits/race/manifest.json"]  # our table files are removed again; theirs is untouched
+    assert boto3.client("s3").get_object(Bucket=BUCKET, Key="audits/race/manifest.json")["Body"].read() == (
+        b'{"theirs": true}')
