@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,27 +57,42 @@ def collect(out: Path, args: argparse.Namespace, proxy: CountingProxy, *extra: s
                "--regions", args.regions, "--services", args.services, "--max-workers", str(args.max_workers),
                *extra]
     proxy.take()
+    cpu = children_cpu()
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=dict(os.environ))
     wall = time.perf_counter() - started
+    cpu = children_cpu() - cpu
     requests = sum(proxy.take().values())
     manifest = json.loads((out / "manifest.json").read_text()) if done.returncode == 0 else {}
     accounts = len(manifest.get("accounts", []))
     return {"wall_s": round(wall, 2), "exit": done.returncode, "requests": requests, "accounts": accounts,
             "rows": sum(t["rows"] for t in manifest.get("tables", {}).values()),
             "accounts_per_minute": round(accounts / wall * 60, 1) if accounts else None,
+            "process_cpu_s": round(cpu, 2),  # the CLI process and its own children only
             "stderr_tail": done.stderr.strip().splitlines()[-2:]}
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process reaped so far (the CLI runs, the cluster's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def on_cluster(workers: int, out: Path, args: argparse.Namespace, proxy: CountingProxy) -> dict[str, Any]:
-    """A LocalCluster of `workers` processes (start-up timed apart), then the collect run against it."""
+    """A LocalCluster of `workers` processes (start-up timed apart), then the collect run against it.
+
+    cpu_s: the CLI's and the workers' CPU (cluster start-up and shutdown included), read once they exit.
+    """
     from distributed import LocalCluster
 
+    cpu = children_cpu()
     started = time.perf_counter()
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         startup = time.perf_counter() - started
         result = collect(out, args, proxy, "--cluster", cluster.scheduler_address)
-    return {"workers": workers, "cluster_start_s": round(startup, 2), **result}
+    cpu = children_cpu() - cpu
+    return {"workers": workers, "cluster_start_s": round(startup, 2), **result, "cpu_s": round(cpu, 2),
+            "cpu_ms_per_call": round(cpu / result["requests"] * 1000, 1) if result["requests"] else None}
 
 
 def assembling(snapshot: Path, copies: int) -> dict[str, Any]:
