@@ -257,8 +257,14 @@ class Assembly:
             data = table.data if table.data is not None else self._staged(table.key)
             if hashlib.sha256(data).hexdigest() != table.sha256:
                 raise ClusterError(f"account {job.account_id}: table {name} does not match its checksum")
-            arrow = pq.read_table(io.BytesIO(data), schema=self.specs[name].arrow_schema())
-            self.rows += self.writer.write_arrow(name, job.account_id, arrow)
+            metadata = pq.read_metadata(io.BytesIO(data))
+            if not metadata.schema.to_arrow_schema().equals(self.specs[name].arrow_schema()):
+                raise ClusterError(f"account {job.account_id}: table {name} does not have the declared schema "
+                                   "(workers and caller must run the same Sounding version)")
+            if metadata.num_rows != table.rows:
+                raise ClusterError(f"account {job.account_id}: table {name} holds {metadata.num_rows} rows, "
+                                   f"not the {table.rows} its worker listed")
+            self.rows += self.writer.adopt_part(name, job.account_id, data, table.rows)
         self.accounts[job.account_id] = part.account
         self.gaps.extend(Gap.from_dict(g) for g in part.gaps)
         self.api_calls += part.api_calls

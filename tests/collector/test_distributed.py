@@ -154,3 +154,20 @@ def test_an_account_lost_on_every_attempt_is_unreachable_with_the_reason(tmp_pat
     assert gap["message"].startswith("the account's collection task failed on every attempt (KilledWorker): "
                                      "Attempted to run task 'sounding-111111111111-x' on 4 different workers")
     assert manifest["tables"]["iam_users"]["rows"] == 0
+
+
+def test_a_part_of_another_schema_or_row_count_is_refused(tmp_path: Path) -> None:
+    other = pa.table({"account_id": [ACCOUNT], "user_name": ["deployer"]})
+    sink = io.BytesIO()
+    pq.write_table(other, sink)
+    foreign = sink.getvalue()
+    right = parquet_bytes([{"account_id": ACCOUNT, "user_name": "deployer"}])
+    writer = SnapshotWriter(tmp_path / "snap", [SPEC])
+    assembly = Assembly(None, [job()], [SPEC], writer)
+    cases = [(TablePart(1, hashlib.sha256(foreign).hexdigest(), data=foreign), "does not have the declared schema"),
+             (TablePart(2, hashlib.sha256(right).hexdigest(), data=right),
+              "holds 1 rows, not the 2 its worker listed")]
+    for part, problem in cases:
+        with pytest.raises(ClusterError, match=f"account {ACCOUNT}: table iam_users {problem}"):
+            assembly._fold(job(), AccountPart(account={}, gaps=(), api_calls=0, tables={"iam_users": part}))
+    writer.abort()
