@@ -151,3 +151,25 @@ def _split(message: str) -> tuple[str, str]:
     """An S3StoreError's 'location: problem' as InputError's two parts."""
     where, _, problem = message.partition(": ")
     return where, problem or message
+
+
+def unlisted_objects(location: str) -> list[str]:
+    """The s3:// objects under a snapshot's prefix that its manifest does not list (verify reports them)."""
+    from sounding.collector.s3store import (
+        MANIFEST,
+        S3StoreError,
+        S3Url,
+        list_keys,
+        listed_files,
+        manifest_of,
+        s3_client,
+    )
+
+    try:
+        url = S3Url.parse(location)
+        client = s3_client()
+        manifest = manifest_of(client, url)
+        listed = {url.child(rel).key for rel in listed_files(manifest or {"tables": {}})} | {url.child(MANIFEST).key}
+        return [f"s3://{url.bucket}/{key}" for key in sorted(set(list_keys(client, url)) - listed)]
+    except S3StoreError as exc:
+        raise InputError(*_split(str(exc))) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from sounding.engine.commands.common import handles_errors, say
 from sounding.engine.errors import InputError
-from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, local_snapshots
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, local_snapshots, unlisted_objects
 
 
 @click.command()
@@ -31,6 +31,8 @@ def _verify(snapshot: SnapshotArg, local: Path) -> None:
     snap = open_snapshot(local)
     listed = {snap.path / f["path"] for t in snap.tables.values() for f in t["files"]} | {snap.path / "manifest.json"}
     extra = sorted(p for p in snap.path.rglob("*") if (p.is_symlink() or not p.is_dir()) and p not in listed)
+    if isinstance(snapshot, str):  # s3://: the objects under the prefix, not the local copy (engine.remote)
+        extra = unlisted_objects(snapshot)
     if extra:
         raise InputError(extra[0], f"not listed in the manifest ({len(extra)} such file(s)): the snapshot was "
                                    "changed after collection")

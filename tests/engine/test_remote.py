@@ -117,3 +117,12 @@ def test_collect_into_s3_without_a_cluster(moto_server) -> None:
     assert again.stderr == (f"error: {url}: already exists (choose another --out, or pass --force to replace a "
                             "snapshot)\n")
     assert run("collect", "--out", url, "--services", "iam", "--regions", "us-east-1", "-q", "--force").exit_code == 0
+
+
+def test_verify_reports_an_s3_object_the_manifest_does_not_list(remote: dict[str, Path]) -> None:
+    boto3.client("s3").put_object(Bucket=BUCKET, Key="daily/day1/tables/extra.parquet", Body=b"PAR1")
+    result = run("verify", f"s3://{BUCKET}/daily/day1")
+    assert result.exit_code == 2
+    assert result.stderr == (f"error: s3://{BUCKET}/daily/day1/tables/extra.parquet: not listed in the manifest "
+                             "(1 such file(s)): the snapshot was changed after collection\n")
+    assert run("evaluate", f"s3://{BUCKET}/daily/day1", "-q", "--fail-on", "none").exit_code == 0
