@@ -15,6 +15,7 @@ import json
 import os
 import posixpath
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -26,6 +27,7 @@ from sounding.collector.contract import MANIFEST, ContractError, read_manifest
 from sounding.collector.publish import FORMAT_MARKER, MAX_MANIFEST_BYTES
 
 SCHEME = "s3://"
+DOWNLOAD_THREADS = 8  # a format-1 snapshot is one file per table and account: fetch several at once
 ABSENT, SNAPSHOT, OTHER = "absent", "snapshot", "other"
 
 
@@ -187,6 +189,19 @@ def _checked(url: S3Url, data: bytes) -> dict[str, Any]:
         raise S3StoreError(f"{url.child(MANIFEST)}: not a valid Sounding manifest ({exc})") from None
 
 
+def exists(client: Any, url: S3Url) -> bool:
+    """Whether an object exists (HeadObject; a 404 is False)."""
+    try:
+        client.head_object(Bucket=url.bucket, Key=url.key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+            return False
+        raise _error(url, "read", exc) from None
+    except BotoCoreError as exc:
+        raise _error(url, "read", exc) from None
+    return True
+
+
 def state_of(client: Any, url: S3Url) -> str:
     """ABSENT (no object under the prefix), SNAPSHOT (a manifest with the format marker) or OTHER."""
     data = get_bytes(client, url.child(MANIFEST), limit=MAX_MANIFEST_BYTES)
@@ -267,10 +282,12 @@ def download_snapshot(client: Any, url: S3Url, target: Path) -> Path:
         raise S3StoreError(f"{url}: not a Sounding snapshot (no {MANIFEST} under the prefix)")
     manifest = _checked(url, data)
     target.mkdir(mode=0o700)
-    for rel in listed_files(manifest):
-        path = target / rel
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        download_file(client, url.child(rel), path)
+    files = listed_files(manifest)
+    for parent in sorted({(target / rel).parent for rel in files}):
+        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=DOWNLOAD_THREADS, thread_name_prefix="s3-get") as pool:
+        for done in [pool.submit(download_file, client, url.child(rel), target / rel) for rel in files]:
+            done.result()  # the first failure, after every download has ended
     fd = os.open(target / MANIFEST, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)

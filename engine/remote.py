@@ -121,7 +121,7 @@ def _fetch_all(arguments: Sequence[SnapshotArg], cache: Path, sources: dict[str,
         S3Url,
         child_prefixes,
         download_snapshot,
-        get_bytes,
+        exists,
         s3_client,
     )
 
@@ -133,9 +133,8 @@ def _fetch_all(arguments: Sequence[SnapshotArg], cache: Path, sources: dict[str,
             continue
         url = S3Url.parse(argument)
         urls = [url]
-        if expand and len(arguments) == 1 and get_bytes(client, url.child(MANIFEST), limit=1 << 30) is None:
-            urls = [u for u in child_prefixes(client, url)
-                    if get_bytes(client, u.child(MANIFEST), limit=1 << 30) is not None]
+        if expand and len(arguments) == 1 and not exists(client, url.child(MANIFEST)):
+            urls = [u for u in child_prefixes(client, url) if exists(client, u.child(MANIFEST))]
             if not urls:
                 raise S3StoreError(f"{url}: holds no snapshot (no prefix with a manifest.json)")
         for one in urls:
