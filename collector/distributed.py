@@ -220,14 +220,13 @@ class Assembly:
         The caller's own account (a job without a role) is collected in this process, with the caller's
         credentials, as a single-process run does: a worker's credentials may belong to another account.
         """
-        from concurrent.futures import ThreadPoolExecutor
-
         from distributed import as_completed
+        from sounding.collector.pool import DaemonPool
 
         own = [job for job in self.jobs if not job.role_arn]
         futures = {self.client.submit(collect_account, job, key=f"sounding-{job.account_id}-{uuid.uuid4().hex}",
                                       retries=TASK_RETRIES, pure=False): job for job in self.jobs if job.role_arn}
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="own-account") as here:
+        with DaemonPool(1, name="own-account") as here:  # a daemon thread: Ctrl-C ends the run at once
             local = [(job, here.submit(collect_account, job)) for job in own]
             try:
                 for future in as_completed(futures):
