@@ -171,3 +171,37 @@ def test_a_part_of_another_schema_or_row_count_is_refused(tmp_path: Path) -> Non
         with pytest.raises(ClusterError, match=f"account {ACCOUNT}: table iam_users {problem}"):
             assembly._fold(job(), AccountPart(account={}, gaps=(), api_calls=0, tables={"iam_users": part}))
     writer.abort()
+
+
+def test_a_task_failing_on_every_attempt_is_retried_then_reported(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    from distributed import Client, LocalCluster
+    from sounding.collector import distributed as module
+
+    good, bad = "111111111111", "222222222222"
+    attempts = tmp_path / "attempts"  # the task runs on a copy of this function: count in a file
+    data = parquet_bytes([{"account_id": good, "user_name": "deployer"}])
+
+    def collect_account(one: AccountJob) -> AccountPart:
+        with attempts.open("a") as fh:
+            fh.write(one.account_id + "\n")
+        if one.account_id == bad:
+            raise RuntimeError("the member role's session was revoked")
+        record = {"account_id": one.account_id, "name": one.name, "email": one.email, "role_arn": one.role_arn,
+                  "regions": ["us-east-1"], "reachable": True}
+        return AccountPart(account=record, gaps=(), api_calls=5,
+                           tables={"iam_users": TablePart(1, hashlib.sha256(data).hexdigest(), data=data)})
+
+    monkeypatch.setattr(module, "collect_account", collect_account)
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        summary = module.collect_on_cluster(client, [job(good), job(bad)], [SPEC], tmp_path / "snap",
+                                            caller={"account_id": "123456789012"}, partition="aws",
+                                            regions=["us-east-1"], caller_calls=2, replace=False)
+    assert sorted(attempts.read_text().split()) == [good] + [bad] * (1 + module.TASK_RETRIES)
+    assert (summary.accounts, summary.rows, summary.gaps, summary.api_calls, summary.lost) == (2, 1, 1, 7, 1)
+    manifest = json.loads((tmp_path / "snap" / "manifest.json").read_text())
+    assert [(a["account_id"], a["reachable"]) for a in manifest["accounts"]] == [(good, True), (bad, False)]
+    (gap,) = manifest["gaps"]
+    assert (gap["account_id"], gap["table"], gap["error_code"], gap["message"]) == (
+        bad, "*", "RuntimeError", "the account's collection task failed on every attempt (RuntimeError): "
+                                  "the member role's session was revoked")
