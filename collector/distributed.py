@@ -38,6 +38,7 @@ LOCAL_PREFIX = "local:"
 INSTALL_HINT = "--cluster needs Dask distributed: pip install 'sounding[dask]'"
 TASK_GAP_SERVICE = "dask"
 TASK_GAP_OPERATION = "CollectAccount"
+CONNECT_TIMEOUT = 10.0  # seconds to reach a remote scheduler
 
 Say = Callable[[str], None]
 
@@ -117,7 +118,7 @@ def dask_client(address: str) -> Iterator[Any]:
             yield client
         return
     try:
-        client = distributed.Client(address, timeout=30)
+        client = distributed.Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"{address}: cannot reach the Dask scheduler ({exc})") from None
     with client:

@@ -89,22 +89,27 @@ def _run(*, out: Path | str, remote: Any, cluster: str | None, profile: str | No
         check_s3_out(s3, remote, force)  # before any collection call
     else:
         check_out(Path(out), force)
-    counter = CallCounter()
-    session = make_session(profile)
-    retries = session_retry_settings(session)
-    caller = whoami(session, counter, retries=retries)
-    check_regions(regions, caller.partition)
-    specs = select(services)
     with ExitStack() as stack:
+        client = None
+        if cluster is not None:  # before any AWS call: an unreachable scheduler fails in seconds
+            from sounding.collector.distributed import dask_client
+
+            client = stack.enter_context(dask_client(cluster))
+        counter = CallCounter()
+        session = make_session(profile)
+        retries = session_retry_settings(session)
+        caller = whoami(session, counter, retries=retries)
+        check_regions(regions, caller.partition)
+        specs = select(services)
         local = Path(out)
         if remote is not None:
             local = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sounding-collect-"))) / remote.name
-        if cluster is not None:
+        if client is not None:
             chosen = choose(list_accounts(session, caller.partition, counter, retries), accounts)
             role = role_name or DEFAULT_ROLE_NAME
             printer.event(f"organization: {len(chosen)} account(s) to collect on the cluster, assuming role "
                           f"{role} in members")
-            summary = _on_cluster(cluster, chosen, caller, specs, local, remote, s3, counter=counter,
+            summary = _on_cluster(client, chosen, caller, specs, local, remote, s3, counter=counter,
                                   role=role, external_id=external_id, profile=profile, regions=regions,
                                   services=services, max_workers=max_workers, retries=retries, force=force,
                                   printer=printer)
@@ -121,11 +126,11 @@ def _run(*, out: Path | str, remote: Any, cluster: str | None, profile: str | No
     return summary
 
 
-def _on_cluster(cluster: str, chosen: list[Any], caller: Any, specs: Any, local: Path, remote: Any, s3: Any, *,
+def _on_cluster(client: Any, chosen: list[Any], caller: Any, specs: Any, local: Path, remote: Any, s3: Any, *,
                 counter: Any, role: str, external_id: str | None, profile: str | None, regions: list[str],
                 services: list[str], max_workers: int, retries: Any, force: bool, printer: Any) -> Any:
     """One task per chosen account on the cluster, parts staged in S3 when the snapshot goes there."""
-    from sounding.collector.distributed import AccountJob, collect_on_cluster, dask_client, remove_staging
+    from sounding.collector.distributed import AccountJob, collect_on_cluster, remove_staging
     from sounding.collector.org import role_arn
 
     staging = remote.sibling(f".{remote.name}.partial-{uuid.uuid4().hex}") if remote is not None else None
@@ -138,10 +143,9 @@ def _on_cluster(cluster: str, chosen: list[Any], caller: Any, specs: Any, local:
                        max_workers=max_workers, retries=retries, staging=str(staging) if staging else "")
             for a in chosen]
     try:
-        with dask_client(cluster) as client:
-            return collect_on_cluster(client, jobs, specs, local, caller=caller.to_dict(), partition=caller.partition,
-                                      regions=regions, caller_calls=counter.sent, replace=force and remote is None,
-                                      say=printer.event, staging_client=s3)
+        return collect_on_cluster(client, jobs, specs, local, caller=caller.to_dict(), partition=caller.partition,
+                                  regions=regions, caller_calls=counter.sent, replace=force and remote is None,
+                                  say=printer.event, staging_client=s3)
     finally:
         if staging is not None:
             remove_staging(s3, staging)

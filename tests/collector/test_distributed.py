@@ -205,3 +205,18 @@ def test_a_task_failing_on_every_attempt_is_retried_then_reported(monkeypatch: p
     assert (gap["account_id"], gap["table"], gap["error_code"], gap["message"]) == (
         bad, "*", "RuntimeError", "the account's collection task failed on every attempt (RuntimeError): "
                                   "the member role's session was revoked")
+
+
+def test_an_unreachable_scheduler_fails_before_any_aws_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from sounding.collector import distributed as module
+
+    from tests.scenarios.moto import free_port
+
+    monkeypatch.setattr(module, "CONNECT_TIMEOUT", 1.0)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # any AWS call would fail differently
+    address = f"tcp://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(cli, ["collect", "--org", "--cluster", address, "--out", str(tmp_path / "s")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --cluster: {address}: cannot reach the Dask scheduler (")
+    assert result.stderr.count("\n") == 1
+    assert not (tmp_path / "s").exists()
