@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
@@ -18,9 +19,9 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "up
 
 
 class CountingProxy:
-    """Forwards to `target` (http://host:port); counts requests per (service, region)."""
+    """Forwards to `target` (http://host:port) after `latency` seconds; counts requests per (service, region)."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, target: str, *, latency: float = 0.0) -> None:
         parsed = urlparse(target)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 80
         self.counts: Counter[tuple[str, str]] = Counter()
@@ -40,6 +41,7 @@ class CountingProxy:
                 key = (scope.group(2), scope.group(1)) if scope else ("unsigned", "")
                 with proxy.lock:
                     proxy.counts[key] += 1
+                time.sleep(latency)  # an injected round-trip time, as a real endpoint's (0: none)
                 upstream = http.client.HTTPConnection(proxy.host, proxy.port, timeout=300)
                 try:
                     headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}

@@ -97,6 +97,21 @@ class SnapshotWriter:
             self._parts[table][account_id] = arrow.num_rows
         return arrow.num_rows
 
+    def adopt_part(self, table: str, account_id: str, data: bytes, rows: int) -> int:
+        """Take one account's part of a table as finished Parquet bytes (a Dask worker's, collector.distributed).
+
+        The caller has checked the bytes against their checksum and the declared schema; returns `rows`.
+        """
+        path = self._part_path(table, account_id)
+        with self._lock:
+            path.parent.mkdir(exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        with self._lock:
+            self._parts[table][account_id] = rows
+        return rows
+
     def table_stream(self, table: str) -> TableStream:
         """Write a table directly as its format-2 file, account after account in order (no staging parts)."""
         if self.format_version != 2 or self._parts[table] or table in self._streams:

@@ -18,6 +18,7 @@ from sounding.engine.commands.common import (
     split_values,
 )
 from sounding.engine.errors import InputError
+from sounding.engine.remote import SNAPSHOT_PATH
 
 if TYPE_CHECKING:
     from sounding.collector.collect import CollectProgress
@@ -26,8 +27,8 @@ PLAIN_EVERY = 2.0  # seconds between progress lines when stderr is not a termina
 
 
 @click.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Snapshot directory to create [default: ./sounding-<UTC time>].")
+@click.option("--out", "out", type=SNAPSHOT_PATH, default=None,
+              help="Snapshot directory, or s3://bucket/prefix/NAME, to create [default: ./sounding-<UTC time>].")
 @click.option("--profile", help="AWS profile to use instead of the default credential chain.")
 @click.option("--regions", "regions", multiple=True,
               help="Only these regions (comma-separated or repeated) [default: every enabled region].")
@@ -46,10 +47,13 @@ PLAIN_EVERY = 2.0  # seconds between progress lines when stderr is not a termina
 @click.option("--accounts", "accounts", multiple=True,
               help="With --org: only these account ids (comma-separated or repeated).")
 @quiet_option
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="With --org: one task per account on the Dask scheduler at ADDRESS (tcp://HOST:8786), or "
+                   "local:N for N local worker processes; needs pip install 'sounding[dask]'.")
 @handles_errors
-def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], services: tuple[str, ...],
+def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...], services: tuple[str, ...],
             max_workers: int, force: bool, org: bool, role_name: str | None, external_id: str | None,
-            accounts: tuple[str, ...], quiet: bool) -> None:
+            accounts: tuple[str, ...], cluster: str | None, quiet: bool) -> None:
     """Copy the account's (or with --org, the organization's) security configuration into a new snapshot.
 
     Uses the normal boto3 credential chain (or --profile) and honours
@@ -76,6 +80,13 @@ def collect(out: Path | None, profile: str | None, regions: tuple[str, ...], ser
     check_regions(wanted_regions, None)
     counter = CallCounter()
     printer = ProgressPrinter(enabled=not quiet)
+    if cluster is not None or isinstance(out, str):  # --cluster or --out s3://: engine.commands.collect_remote
+        from sounding.engine.commands.collect_remote import collect_remote
+
+        return collect_remote(out=out, cluster=cluster, profile=profile, regions=wanted_regions,
+                              services=split_values(services), max_workers=max_workers, force=force, org=org,
+                              role_name=role_name, external_id=external_id, accounts=split_values(accounts),
+                              printer=printer)
     try:
         check_out(out, force)  # before any call: --out . or an existing directory fails in a second
         session = make_session(profile)

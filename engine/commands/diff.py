@@ -20,14 +20,15 @@ from sounding.engine.commands.common import (
     say,
     verbose_option,
 )
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 from sounding.engine.rules import SEVERITIES
 
 DIFF_FORMATS = ("table", "json", "csv", "markdown")
 
 
 @click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
+@click.argument("old", type=SNAPSHOT_PATH)  # a directory or s3://bucket/prefix/NAME
+@click.argument("new", type=SNAPSHOT_PATH)
 @click.option("--only", type=click.Choice(("findings", "resources")),
               help="Report only finding drift or only resource drift (coverage is always reported).")
 @click.option("--table", "tables", multiple=True, metavar="NAME", shell_complete=complete_table_names,
@@ -46,7 +47,7 @@ DIFF_FORMATS = ("table", "json", "csv", "markdown")
 @quiet_option
 @verbose_option
 @handles_errors
-def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_dirs: tuple[Path, ...],
+def diff(old: SnapshotArg, new: SnapshotArg, only: str | None, tables: tuple[str, ...], rule_dirs: tuple[Path, ...],
          no_builtin: bool, rule_ids: tuple[str, ...], fail_on_new: str | None, allow_errors: bool,
          include_volatile: bool,
          output_format: str, output: Path | None, quiet: bool, verbose: bool) -> None:
@@ -77,7 +78,7 @@ def diff(old: Path, new: Path, only: str | None, tables: tuple[str, ...], rule_d
     if fail_on_new and only == "resources":
         raise InputError("--fail-on-new", "needs finding drift; it cannot be combined with --only resources")
     progress = Progress(quiet=quiet, verbose=verbose)
-    before, after = open_snapshot(old), open_snapshot(new)
+    before, after = open_local([old, new], lambda paths: [open_snapshot(p) for p in paths])  # s3://: engine.remote
     rules = None
     if only != "resources":
         rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)

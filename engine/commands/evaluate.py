@@ -29,6 +29,7 @@ from sounding.engine.commands.common import (
     wide_option,
 )
 from sounding.engine.findings import STATUS_ORDER
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 from sounding.engine.report import FORMATS
 from sounding.engine.rules import SEVERITIES
 
@@ -36,7 +37,7 @@ ReportWriter = Callable[[Any, TextIO], None]
 
 
 @click.command()
-@click.argument("snapshot", type=click.Path(path_type=Path))
+@click.argument("snapshot", type=SNAPSHOT_PATH)  # a directory or s3://bucket/prefix/NAME
 @rule_dir_options
 @rule_id_option
 @rule_filter_options
@@ -56,7 +57,7 @@ ReportWriter = Callable[[Any, TextIO], None]
 @quiet_option
 @verbose_option
 @handles_errors
-def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
+def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: bool, rule_ids: tuple[str, ...],
              sections: tuple[int, ...], severities: tuple[str, ...], frameworks: tuple[str, ...],
              statuses: tuple[str, ...],
              fail_on: str, allow_errors: bool, timeout: float, waivers_file: Path | None, output_format: str,
@@ -77,7 +78,7 @@ def evaluate(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, rule
     from sounding.engine.snapshot import open_snapshot
     from sounding.engine.waivers import apply_waivers, find_waivers_file, load_waivers
 
-    snap = open_snapshot(snapshot)
+    snap = open_local([snapshot], lambda paths: open_snapshot(paths[0]))  # s3://: a local copy (engine.remote)
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids, sections=sections,
                          severities=severities, frameworks=frameworks)
     waivers_path = find_waivers_file(waivers_file)

@@ -15,10 +15,11 @@ from sounding.engine.commands.common import (
     rule_id_option,
     verbose_option,
 )
+from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 
 
 @click.command()
-@click.argument("snapshots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("snapshots", nargs=-1, required=True, type=SNAPSHOT_PATH)
 @click.option("--by", "by", type=click.Choice(("rule", "account", "region")), default="rule", show_default=True,
               help="Count per rule, or per rule and account, or per rule and region.")
 @rule_dir_options
@@ -28,7 +29,7 @@ from sounding.engine.commands.common import (
 @quiet_option
 @verbose_option
 @handles_errors
-def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_builtin: bool,
+def trend(snapshots: tuple[SnapshotArg, ...], by: str, rule_dirs: tuple[Path, ...], no_builtin: bool,
           rule_ids: tuple[str, ...], output_format: str, output: Path | None, quiet: bool, verbose: bool) -> None:
     """Count PASS, FAIL and other findings per rule across snapshots, oldest first.
 
@@ -44,7 +45,7 @@ def trend(snapshots: tuple[Path, ...], by: str, rule_dirs: tuple[Path, ...], no_
     from sounding.engine.selection import select_rules
     from sounding.engine.trend import FORMATS, compute_trend, open_in_order, snapshot_paths
 
-    opened = open_in_order(snapshot_paths(snapshots))
+    opened = open_local(snapshots, lambda paths: open_in_order(snapshot_paths(paths)), expand=True)  # s3://
     rules = select_rules(rule_dirs, no_builtin=no_builtin, ids=rule_ids)
     progress = Progress(quiet=quiet, verbose=verbose)
     try:
