@@ -27,8 +27,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-FORMAT_MARKER = "sounding-snapshot"  # the manifest's "format": what makes a directory a Sounding snapshot
-MANIFEST_NAME = "manifest.json"
+from sounding.collector.contract import FORMAT_NAME as FORMAT_MARKER  # what makes a directory a Sounding snapshot
+from sounding.collector.contract import MANIFEST as MANIFEST_NAME
+
 MAX_MANIFEST_BYTES = 1 << 30
 
 _AT_FDCWD = -100

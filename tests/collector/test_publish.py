@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from sounding.collector import publish as publish_module
+from sounding.collector.contract import FORMAT_NAME
 from sounding.collector.publish import FORMAT_MARKER, PublishError, check_out, is_snapshot, publish
-from sounding.collector.write import FORMAT_NAME
 
 
 def snapshot(path: Path, marker: str = FORMAT_MARKER, note: str = "old") -> Path:
