@@ -46,7 +46,7 @@ class Sandbox:
         # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
         # ignore interrupts: rules run in a separate worker process, bounded in address space and
         # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process);
-        # it gets the verified manifest, so it neither re-reads nor re-verifies the snapshot.
+        # it gets the verified manifest and re-checks each listed file from the descriptor DuckDB then reads.
         # The worker runs in a fixed directory: it gets the snapshot by absolute path.
         start = WorkerStart(snapshot=str(snapshot.path.absolute()), manifest=snapshot.manifest, empty_tables=empty,
                             memory_limit=memory_limit, threads=threads,

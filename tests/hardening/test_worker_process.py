@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from sounding.engine import rule_process
+from sounding.engine.errors import InputError
 from sounding.engine.evaluate import evaluate
 from sounding.engine.rule_process import isolation_available, worker_command
 from sounding.engine.rules import load_rule
@@ -215,13 +216,14 @@ def test_the_worker_never_raises_the_address_space_limit_it_was_given(snapshot: 
         parent.wait()
 
 
-def test_a_snapshot_the_worker_cannot_open_is_an_error_finding_not_a_crash(snapshot: Path, tmp_path: Path) -> None:
-    """A table file gone between verification and the worker's start: every rule is ERROR, and says why."""
+def test_a_table_file_gone_before_the_worker_opens_it_is_refused_naming_it(snapshot: Path, tmp_path: Path) -> None:
+    """A table file gone between the parent's verification and the worker's start: the worker, which reads only
+    files it verified itself, refuses the snapshot with one line naming the file; no rule runs on unverified data."""
     opened = open_snapshot(snapshot)
-    for path in (snapshot / "tables" / "regions").iterdir():
-        path.unlink()
+    gone = snapshot / "tables" / "regions.parquet"
+    gone.unlink()
     rule = load_rule(write_rule(tmp_path / "rules", "fine_rule", OK))
-    findings = evaluate(opened, [rule]).findings
-    assert [(f.status, f.reason.split(":")[0]) for f in findings] == [
-        ("ERROR", "query failed")]
-    assert "the rule worker could not open the snapshot" in findings[0].reason
+    with pytest.raises(InputError) as refused:
+        evaluate(opened, [rule])
+    assert refused.value.path == str(gone)
+    assert "missing" in refused.value.problem

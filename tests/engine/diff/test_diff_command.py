@@ -124,3 +124,34 @@ def test_usage_errors_are_one_line_and_exit_2(pair: tuple[Path, Path, Path], tmp
     result = run(old, missing)
     assert (result.exit_code, result.stderr) == (
         2, f"error: {missing}: not a snapshot directory (it does not exist or is not a directory)\n")
+
+
+HOSTILE = "eve\x1b[31m\x07\x9b\u202e|`<b>`"
+
+
+@pytest.fixture
+def hostile_pair(build: Builder, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A user whose name carries terminal escapes, a bidi override and Markdown/HTML markup loses MFA."""
+    write_rule(tmp_path / "rules", "user_mfa", RULE, severity="high")
+    old = build("old", {"iam_credential_report": [{"user": HOSTILE, "mfa_active": True}]})
+    new = build("new", {"iam_credential_report": [{"user": HOSTILE, "mfa_active": False}]})
+    return old, new, tmp_path / "rules"
+
+
+def test_table_output_escapes_control_and_bidi_characters(hostile_pair: tuple[Path, Path, Path]) -> None:
+    """Reports are data, not terminal commands (issue 14.13): nothing AWS supplies reaches the terminal raw."""
+    old, new, rules = hostile_pair
+    result = run(old, new, "--no-builtin", "--rules", rules, "--format", "table")
+    assert result.exit_code == 0, result.stderr
+    assert not any(c in result.stdout for c in "\x1b\x07\x9b\u202e")
+    assert "eve\\x1b[31m\\x07\\x9b\\u202e|`<b>`" in result.stdout
+
+
+def test_markdown_output_escapes_pipes_backticks_and_angle_brackets(hostile_pair: tuple[Path, Path, Path]) -> None:
+    """Markdown cells (issue 14.14): a pipe cannot split a cell, backticks cannot open code, no HTML gets through."""
+    old, new, rules = hostile_pair
+    result = run(old, new, "--no-builtin", "--rules", rules, "--format", "markdown")
+    assert result.exit_code == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| new_failure")]
+    assert len(rows) == 1 and rows[0].count(" | ") == 8  # nine cells: the name's pipe did not add one
+    assert "<b>" not in result.stdout and "\x1b" not in result.stdout and "\u202e" not in result.stdout
