@@ -24,8 +24,10 @@ ACCOUNT = "111111111111"
 def test_every_object_is_loaded_after_what_it_reads() -> None:
     library = load_library()
     names = [o.name for o in library.objects]
-    assert sorted(names) == ["account_arn", "account_regions", "events_alert_rules", "org_members", "org_scopes"]
+    assert sorted(names) == ["account_arn", "account_regions", "api_call_events", "events_alert_rules",
+                             "metric_alarm_coverage", "org_members", "org_scopes"]
     assert names.index("org_scopes") < names.index("org_members")
+    assert names.index("account_arn") < names.index("metric_alarm_coverage")
     for position, obj in enumerate(library.objects):
         assert not (obj.reads & set(names[position:]) - {obj.name}), obj.name
 
@@ -38,6 +40,27 @@ def test_dependencies_are_found_from_the_sql() -> None:
     assert library.find("org_scopes").reads >= {"organizations_organization", "sounding_accounts"}
     assert library.find("account_arn").reads >= {"sounding_snapshot"}
     assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
+    assert library.find("metric_alarm_coverage").reads >= {
+        "cloudtrail_trails", "cloudtrail_trail_status", "organizations_organization", "logs_metric_filters",
+        "cloudwatch_alarms", "sns_subscriptions", "sounding_accounts", "sounding_snapshot", "account_arn",
+        "filter_pattern_matches"}
+
+
+def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
+    """CREATE MACRO ... AS TABLE returns rows (called in FROM, with columns); AS expression returns a value."""
+    library = load_library()
+    assert [(m.name, m.returns_table) for m in library.macros] == [
+        ("account_arn", False), ("api_call_events", False), ("metric_alarm_coverage", True)]
+    assert [o.name for o in library.row_sources] == [
+        o.name for o in library.objects if o.kind == "view" or o.name == "metric_alarm_coverage"]
+    assert library.find("metric_alarm_coverage").signature == "metric_alarm_coverage(events)"
+
+
+def test_a_rule_calling_a_table_macro_depends_on_the_tables_it_reads() -> None:
+    checked = check_sql("SELECT * FROM metric_alarm_coverage(api_call_events('iam.amazonaws.com', ['CreateUser']))")
+    collected = {n for n in tables_read(checked.tables | checked.functions) if n in TABLES_BY_NAME}
+    assert collected == {"cloudtrail_trails", "cloudtrail_trail_status", "organizations_organization",
+                         "logs_metric_filters", "cloudwatch_alarms", "sns_subscriptions"}
 
 
 def test_a_rule_reading_a_view_depends_on_its_collected_tables() -> None:
@@ -61,7 +84,7 @@ def test_a_users_rule_folder_named_lib_is_skipped_too(tmp_path: Path) -> None:
 
 def test_every_view_column_is_documented() -> None:
     described = describe_library()
-    for view in load_library().views:
+    for view in load_library().row_sources:
         assert [name for name, _ in view.columns] == [name for name, _ in described[view.name]], view.name
     for macro in load_library().macros:
         assert all(doc for _, doc in macro.params), macro.name
@@ -91,6 +114,38 @@ def test_a_gap_behind_a_shared_view_makes_the_rule_error(tmp_path: Path) -> None
                                 "'ok' AS reason FROM org_scopes"))
     statuses = {f.status for f in evaluate(open_snapshot(snapshot), [rule]).findings}
     assert statuses == {"ERROR"}
+
+
+@pytest.mark.parametrize(("gaps", "status"), [
+    ([], "FAIL"),
+    ([{"account_id": ACCOUNT, "region": "us-east-1", "table": "sns_subscriptions", "error_code": "AccessDenied"}],
+     "ERROR"),
+])
+def test_a_gap_behind_a_table_macro_makes_the_rule_error(tmp_path: Path, gaps: list[dict[str, str]],
+                                                         status: str) -> None:
+    """A table the macro reads (not the rule) was not collected: the rule's verdict is ERROR, never FAIL."""
+    snapshot = build_snapshot(tmp_path / "snap", {}, accounts=[ACCOUNT], gaps=gaps)
+    rule = load_rule(write_rule(tmp_path / "rules", "calls_table_macro",
+                                "SELECT account_id, region, resource_id, "
+                                "CASE WHEN passing IS NULL THEN 'FAIL' ELSE 'PASS' END AS status, 'r' AS reason "
+                                "FROM metric_alarm_coverage(api_call_events('iam.amazonaws.com', ['CreateUser']))"))
+    findings = evaluate(open_snapshot(snapshot), [rule]).findings
+    assert [(f.account_id, f.status) for f in findings] == [(ACCOUNT, status)]
+    assert ("sns_subscriptions" in findings[0].reason) == bool(gaps)
+
+
+def test_api_call_events_builds_one_record_per_event_name() -> None:
+    import json
+
+    import duckdb
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("api_call_events").statement)
+        (events,) = con.execute("SELECT api_call_events('kms.amazonaws.com', ['DisableKey', 'ScheduleKeyDeletion'])"
+                                ).fetchone()
+    assert [json.loads(e) for e in events] == [
+        {"sourceIPAddress": "198.51.100.7", "eventType": "AwsApiCall", "userIdentity": {"type": "IAMUser"},
+         "eventSource": "kms.amazonaws.com", "eventName": name} for name in ("DisableKey", "ScheduleKeyDeletion")]
 
 
 @pytest.mark.parametrize(("text", "problem"), [
