@@ -20,16 +20,9 @@
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
 WITH wanted(alt, probe) AS (VALUES
     (1, '{"source": "aws.cloudtrail", "detail-type": "AWS Insight via CloudTrail"}')),
-trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
 insights AS (
     SELECT t.account_id, t.home_region, coalesce(t.is_multi_region_trail, false) AS multi
-    FROM trails AS t
+    FROM home_trails AS t
     JOIN cloudtrail_insight_selectors AS i
         ON i.account_id = t.account_id AND i.trail_arn = t.trail_arn AND i.region = t.home_region
     WHERE len(i.insight_types) > 0

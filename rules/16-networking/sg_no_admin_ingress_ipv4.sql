@@ -18,9 +18,7 @@ WITH open_rules AS (
                       ORDER BY security_group_rule_id) AS rules
     FROM ec2_security_group_rules
     WHERE NOT is_egress AND cidr_ipv4 = '0.0.0.0/0'
-      AND (ip_protocol = '-1'
-           OR (ip_protocol IN ('tcp', '6') AND (from_port = -1
-               OR (from_port <= 22 AND to_port >= 22) OR (from_port <= 3389 AND to_port >= 3389))))
+      AND (admits_tcp_port(ip_protocol, from_port, to_port, 22) OR admits_tcp_port(ip_protocol, from_port, to_port, 3389))
     GROUP BY account_id, region, group_id
 )
 SELECT

@@ -15,29 +15,18 @@ CREATE MACRO metric_alarm_coverage(events) AS TABLE
 WITH control_events AS (
     SELECT unnest(events) AS event
 ),
-trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
 log_groups AS (
-    SELECT t.account_id AS owner, t.name AS trail, coalesce(t.is_organization_trail, false) AS org_trail,
+    SELECT t.account_id AS owner, t.trail_arn, t.name AS trail,
            split_part(t.cloud_watch_logs_log_group_arn, ':', 4) AS lg_region,
            split_part(t.cloud_watch_logs_log_group_arn, ':', 7) AS log_group_name
-    FROM trails AS t
+    FROM home_trails AS t
     JOIN cloudtrail_trail_status AS st
         ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region
     WHERE coalesce(t.is_multi_region_trail, false) AND coalesce(st.is_logging, false)
       AND t.cloud_watch_logs_log_group_arn IS NOT NULL
 ),
 coverage AS (
-    SELECT g.owner AS account_id, g.* FROM log_groups AS g
-    UNION ALL
-    SELECT o.account_id, g.*
-    FROM organizations_organization AS o
-    JOIN log_groups AS g ON g.org_trail AND g.owner = o.master_account_id AND o.account_id <> g.owner
+    SELECT r.account_id, g.* FROM log_groups AS g JOIN trail_reach AS r ON r.trail_arn = g.trail_arn AND r.owner = g.owner
 ),
 filters AS (
     SELECT f.account_id, f.region, f.log_group_name, f.filter_name,

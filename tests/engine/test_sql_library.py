@@ -24,8 +24,11 @@ ACCOUNT = "111111111111"
 def test_every_object_is_loaded_after_what_it_reads() -> None:
     library = load_library()
     names = [o.name for o in library.objects]
-    assert sorted(names) == ["account_arn", "account_regions", "api_call_events", "events_alert_rules",
-                             "metric_alarm_coverage", "org_members", "org_scopes"]
+    assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "api_call_events",
+                             "customer_policies", "events_alert_rules", "home_trails", "iam_attached_policies",
+                             "metric_alarm_coverage", "org_members", "org_scopes", "s3_object_event_trails",
+                             "trail_reach", "unseen_org_trails"]
+    assert names.index("home_trails") < names.index("trail_reach") < names.index("metric_alarm_coverage")
     assert names.index("org_scopes") < names.index("org_members")
     assert names.index("account_arn") < names.index("metric_alarm_coverage")
     for position, obj in enumerate(library.objects):
@@ -40,8 +43,11 @@ def test_dependencies_are_found_from_the_sql() -> None:
     assert library.find("org_scopes").reads >= {"organizations_organization", "sounding_accounts"}
     assert library.find("account_arn").reads >= {"sounding_snapshot"}
     assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
+    assert library.find("trail_reach").reads >= {"home_trails", "organizations_organization"}
+    assert library.find("s3_object_event_trails").reads >= {
+        "home_trails", "trail_reach", "cloudtrail_trail_status", "cloudtrail_event_selectors"}
     assert library.find("metric_alarm_coverage").reads >= {
-        "cloudtrail_trails", "cloudtrail_trail_status", "organizations_organization", "logs_metric_filters",
+        "home_trails", "trail_reach", "cloudtrail_trail_status", "logs_metric_filters",
         "cloudwatch_alarms", "sns_subscriptions", "sounding_accounts", "sounding_snapshot", "account_arn",
         "filter_pattern_matches"}
 
@@ -50,10 +56,34 @@ def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
     """CREATE MACRO ... AS TABLE returns rows (called in FROM, with columns); AS expression returns a value."""
     library = load_library()
     assert [(m.name, m.returns_table) for m in library.macros] == [
-        ("account_arn", False), ("api_call_events", False), ("metric_alarm_coverage", True)]
+        ("account_arn", False), ("admits_tcp_port", False), ("api_call_events", False),
+        ("metric_alarm_coverage", True), ("s3_object_event_trails", True)]
     assert [o.name for o in library.row_sources] == [
-        o.name for o in library.objects if o.kind == "view" or o.name == "metric_alarm_coverage"]
+        o.name for o in library.objects if o.kind == "view" or o.name in {"metric_alarm_coverage",
+                                                                          "s3_object_event_trails"}]
     assert library.find("metric_alarm_coverage").signature == "metric_alarm_coverage(events)"
+
+
+@pytest.mark.parametrize(("protocol", "from_port", "to_port", "port", "admitted"), [
+    ("-1", None, None, 22, True),  # all traffic
+    ("tcp", 22, 22, 22, True),
+    ("6", 0, 65535, 3389, True),  # network ACL entries name TCP by number
+    ("tcp", None, None, 445, True),  # no port range: every port
+    ("tcp", -1, -1, 445, True),
+    ("tcp", 23, 3388, 22, False),
+    ("udp", 0, 65535, 22, False),
+    ("17", None, None, 22, False),
+])
+def test_admits_tcp_port_follows_ec2_rule_semantics(protocol: str, from_port: int | None, to_port: int | None,
+                                                    port: int, admitted: bool) -> None:
+    """EC2 security group rules and network ACL entries: -1 is every protocol, a missing range every port."""
+    import duckdb
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("admits_tcp_port").statement)
+        (result,) = con.execute("SELECT admits_tcp_port(?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)",
+                                [protocol, from_port, to_port, port]).fetchone()
+    assert result is admitted
 
 
 def test_a_rule_calling_a_table_macro_depends_on_the_tables_it_reads() -> None:
