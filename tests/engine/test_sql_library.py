@@ -24,7 +24,8 @@ ACCOUNT = "111111111111"
 def test_every_object_is_loaded_after_what_it_reads() -> None:
     library = load_library()
     names = [o.name for o in library.objects]
-    assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "api_call_events",
+    assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "alerting_event_rules",
+                             "api_call_events",
                              "customer_policies", "events_alert_rules", "home_trails", "iam_attached_policies",
                              "metric_alarm_coverage", "org_members", "org_scopes", "s3_object_event_trails",
                              "trail_reach", "unseen_org_trails"]
@@ -44,6 +45,7 @@ def test_dependencies_are_found_from_the_sql() -> None:
     assert library.find("account_arn").reads >= {"sounding_snapshot"}
     assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
     assert library.find("trail_reach").reads >= {"home_trails", "organizations_organization"}
+    assert library.find("alerting_event_rules").reads >= {"events_alert_rules", "event_pattern_admits"}
     assert library.find("s3_object_event_trails").reads >= {
         "home_trails", "trail_reach", "cloudtrail_trail_status", "cloudtrail_event_selectors"}
     assert library.find("metric_alarm_coverage").reads >= {
@@ -56,11 +58,11 @@ def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
     """CREATE MACRO ... AS TABLE returns rows (called in FROM, with columns); AS expression returns a value."""
     library = load_library()
     assert [(m.name, m.returns_table) for m in library.macros] == [
-        ("account_arn", False), ("admits_tcp_port", False), ("api_call_events", False),
+        ("account_arn", False), ("admits_tcp_port", False), ("alerting_event_rules", True), ("api_call_events", False),
         ("metric_alarm_coverage", True), ("s3_object_event_trails", True)]
     assert [o.name for o in library.row_sources] == [
-        o.name for o in library.objects if o.kind == "view" or o.name in {"metric_alarm_coverage",
-                                                                          "s3_object_event_trails"}]
+        o.name for o in library.objects
+        if o.kind == "view" or o.name in {"alerting_event_rules", "metric_alarm_coverage", "s3_object_event_trails"}]
     assert library.find("metric_alarm_coverage").signature == "metric_alarm_coverage(events)"
 
 
