@@ -26,9 +26,10 @@ def test_every_object_is_loaded_after_what_it_reads() -> None:
     names = [o.name for o in library.objects]
     assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "alerting_event_rules",
                              "api_call_events",
-                             "customer_policies", "events_alert_rules", "home_trails", "iam_attached_policies",
+                             "customer_policies", "events_alert_rules", "home_trails", "iam_active_keys",
+                             "iam_attached_policies",
                              "metric_alarm_coverage", "org_members", "org_scopes", "s3_object_event_trails",
-                             "trail_reach", "unseen_org_trails"]
+                             "security_group_exposure", "trail_reach", "unseen_org_trails"]
     assert names.index("home_trails") < names.index("trail_reach") < names.index("metric_alarm_coverage")
     assert names.index("org_scopes") < names.index("org_members")
     assert names.index("account_arn") < names.index("metric_alarm_coverage")
@@ -59,10 +60,12 @@ def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
     library = load_library()
     assert [(m.name, m.returns_table) for m in library.macros] == [
         ("account_arn", False), ("admits_tcp_port", False), ("alerting_event_rules", True), ("api_call_events", False),
-        ("metric_alarm_coverage", True), ("s3_object_event_trails", True)]
+        ("metric_alarm_coverage", True), ("s3_object_event_trails", True), ("security_group_exposure", True)]
     assert [o.name for o in library.row_sources] == [
         o.name for o in library.objects
-        if o.kind == "view" or o.name in {"alerting_event_rules", "metric_alarm_coverage", "s3_object_event_trails"}]
+        if o.kind == "view" or o.returns_table]
+    assert {o.name for o in library.row_sources if o.kind == "macro"} == {
+        "alerting_event_rules", "metric_alarm_coverage", "s3_object_event_trails", "security_group_exposure"}
     assert library.find("metric_alarm_coverage").signature == "metric_alarm_coverage(events)"
 
 
