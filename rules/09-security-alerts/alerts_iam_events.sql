@@ -28,8 +28,7 @@ WITH alerting AS (
     ])
 ),
 home AS (
-    SELECT CASE s.partition WHEN 'aws-us-gov' THEN 'us-gov-west-1' WHEN 'aws-cn' THEN 'cn-north-1'
-                ELSE 'us-east-1' END AS region
+    SELECT global_region(s.partition) AS region
     FROM sounding_snapshot AS s
 ),
 per_account AS (

@@ -26,7 +26,8 @@ def test_every_object_is_loaded_after_what_it_reads() -> None:
     names = [o.name for o in library.objects]
     assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "alerting_event_rules",
                              "api_call_events",
-                             "customer_policies", "events_alert_rules", "home_trails", "iam_active_keys",
+                             "customer_policies", "events_alert_rules", "global_region", "home_trails",
+                             "iam_active_keys",
                              "iam_attached_policies",
                              "metric_alarm_coverage", "org_members", "org_scopes", "s3_object_event_trails",
                              "security_group_exposure", "trail_reach", "unseen_org_trails"]
@@ -60,6 +61,7 @@ def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
     library = load_library()
     assert [(m.name, m.returns_table) for m in library.macros] == [
         ("account_arn", False), ("admits_tcp_port", False), ("alerting_event_rules", True), ("api_call_events", False),
+        ("global_region", False),
         ("metric_alarm_coverage", True), ("s3_object_event_trails", True), ("security_group_exposure", True)]
     assert [o.name for o in library.row_sources] == [
         o.name for o in library.objects
@@ -89,6 +91,18 @@ def test_admits_tcp_port_follows_ec2_rule_semantics(protocol: str, from_port: in
         (result,) = con.execute("SELECT admits_tcp_port(?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)",
                                 [protocol, from_port, to_port, port]).fetchone()
     assert result is admitted
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "unknown"])
+def test_global_region_is_the_collectors_home_region(partition: str) -> None:
+    """Rules and the collector agree on where a partition's global services answer."""
+    import duckdb
+    from sounding.collector.aws import home_region
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("global_region").statement)
+        (region,) = con.execute("SELECT global_region(?)", [partition]).fetchone()
+    assert region == home_region(partition)
 
 
 def test_a_rule_calling_a_table_macro_depends_on_the_tables_it_reads() -> None:
