@@ -138,6 +138,8 @@ def _load_object(path: Path) -> LibraryObject:
     documented = {n: v for key, n, v in header if key == "param"}
     if kind.upper() == "MACRO" and set(documented) != set(declared_params):
         raise InputError(path, f"document each parameter with '-- param NAME: ...' ({', '.join(declared_params)})")
+    if kind.upper() == "MACRO" and not table and any(key == "column" for key, _, _ in header):
+        raise InputError(path, "a scalar macro returns one value: '-- column' lines belong to views and table macros")
     return LibraryObject(
         name=path.stem, kind=kind.lower(), path=path, statement=statement, doc=doc,
         columns=tuple((n, v) for key, n, v in header if key == "column"),

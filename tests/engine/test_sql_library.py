@@ -203,6 +203,9 @@ def test_api_call_events_builds_one_record_per_event_name() -> None:
     ("-- doc: d\nCREATE VIEW thing AS SELECT getenv('HOME')", "function getenv() is not allowed"),
     ("-- doc: d\nCREATE TABLE thing AS SELECT 1", "holds one CREATE VIEW"),
     ("-- doc: d\nCREATE MACRO thing(a) AS a", "document each parameter"),
+    ("-- doc: d\n-- param a: A.\n-- column b: B.\nCREATE MACRO thing(a) AS a", "a scalar macro returns one value"),
+    ("-- doc: d\n-- param a: A.\nCREATE MACRO thing(a) AS TABLE SELECT getenv('HOME') AS b",
+     "function getenv() is not allowed"),
     ("-- doc: d\nCREATE VIEW thing AS SELECT FROM WHERE", "SQL does not parse"),
 ])
 def test_a_defective_library_file_is_an_input_error(tmp_path: Path, text: str, problem: str) -> None:
