@@ -79,6 +79,24 @@ ACCOUNT_ID = Column("account_id", STRING, doc="The AWS account the row was read 
 REGION = Column("region", STRING, doc="The region the row was read in; 'global' for global tables.")
 RAW = Column("raw", JSON, doc="The untouched API item, as JSON.")
 
+# The columns of a policy statement as special/policy_document.py normalises it, shared by the statement tables
+# (IAM, S3 bucket, SCP): what it allows or denies, then whom and under which conditions.
+STATEMENT_COLUMNS = (
+    Column("sid", STRING, "sid", "The statement's Sid."),
+    Column("effect", STRING, "effect", "Allow or Deny."),
+    Column("actions", STRINGS, "actions", "Action, always a list."),
+    Column("not_actions", STRINGS, "not_actions", "NotAction, always a list."),
+    Column("resources", STRINGS, "resources", "Resource, always a list."),
+    Column("not_resources", STRINGS, "not_resources", "NotResource, always a list."),
+)
+STATEMENT_PRINCIPALS_AND_CONDITIONS = (
+    Column("principals", JSON, "principals", "Principal as {kind: [ids]}; \"*\" is {\"*\": [\"*\"]}."),
+    Column("not_principals", JSON, "not_principals", "NotPrincipal, same shape."),
+    Column("conditions", JSON, "conditions", "Condition as written: {operator: {key: value}}."),
+    Column("condition_entries", JSON, "condition_entries",
+           "Condition flattened: [{operator, key, values: [..]}], sorted."),
+)
+
 
 @dataclass(frozen=True)
 class TableSpec:

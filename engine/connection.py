@@ -13,7 +13,7 @@ from sounding.collector.declarations import DUCKDB_TYPES, JSON
 from sounding.engine.event_pattern import register as register_event_pattern
 from sounding.engine.filter_pattern import register as register_filter_pattern
 from sounding.engine.snapshot import Snapshot
-from sounding.engine.sql_library import SqlLibrary, load_library
+from sounding.engine.sql_library import LibraryObject, SqlLibrary, load_library
 from sounding.engine.sql_policy import BASE_CONFIG
 
 # Tables the engine fills about the snapshot itself, and their columns (docs: engine/table_reference.py).
@@ -140,7 +140,7 @@ def create_library(con: duckdb.DuckDBPyConnection, library: SqlLibrary | None = 
 
 
 def describe_library(library: SqlLibrary | None = None) -> dict[str, list[tuple[str, str]]]:
-    """Column names and DuckDB types of every shared view, bound against empty declared tables."""
+    """Column names and DuckDB types of every shared view and table macro, bound against empty declared tables."""
     from sounding.collector.tables import ALL_TABLES
 
     library = library or load_library()
@@ -150,5 +150,13 @@ def describe_library(library: SqlLibrary | None = None) -> dict[str, list[tuple[
         create_meta_tables(con)
         register_engine_functions(con)
         create_library(con, library)
-        return {view.name: [(d[0], str(d[1])) for d in con.execute(f"SELECT * FROM {view.name} LIMIT 0").description]
-                for view in library.views}
+        described = {}
+        for obj in library.row_sources:
+            columns = con.execute(f"SELECT * FROM {row_source_call(obj)} LIMIT 0").description
+            described[obj.name] = [(d[0], str(d[1])) for d in columns]
+        return described
+
+
+def row_source_call(obj: LibraryObject) -> str:
+    """How to select from a shared view or table macro when only its columns matter: a macro gets NULL arguments."""
+    return f"{obj.name}({', '.join('NULL' for _ in obj.params)})" if obj.returns_table else obj.name

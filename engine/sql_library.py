@@ -1,8 +1,9 @@
 """The shared SQL library (rules/_lib/*.sql): views and macros every rule may use, with what each reads.
 
-One file per object, named after it: a header of `-- doc:` (what it is), `-- column NAME:` (views) or
-`-- param NAME:` (macros) lines, then one `CREATE VIEW name AS SELECT ...` or `CREATE MACRO name(...)
-AS ...`. What an object reads is found in its SQL, so a rule reading a view (or calling a macro) depends
+One file per object, named after it: a header of `-- doc:` (what it is), `-- column NAME:` (views and
+table macros) and `-- param NAME:` (macros) lines, then one `CREATE VIEW name AS SELECT ...`, `CREATE
+MACRO name(...) AS expression` or `CREATE MACRO name(...) AS TABLE SELECT ...` (a table macro, called in
+FROM). What an object reads is found in its SQL, so a rule reading a view (or calling a macro) depends
 on the gaps of the collected tables behind it without anyone keeping a list.
 """
 
@@ -37,6 +38,7 @@ class LibraryObject:
     columns: tuple[tuple[str, str], ...]  # view columns: name, doc
     params: tuple[tuple[str, str], ...]  # macro parameters: name, doc
     reads: frozenset[str]  # tables and functions named in its SQL
+    returns_table: bool = False  # a table macro: called in FROM, its rows have the documented columns
 
     @property
     def signature(self) -> str:
@@ -57,8 +59,13 @@ class SqlLibrary:
 
     @property
     def macros(self) -> tuple[LibraryObject, ...]:
-        """The shared macros, in creation order."""
+        """The shared macros (scalar and table), in creation order."""
         return tuple(o for o in self.objects if o.kind == "macro")
+
+    @property
+    def row_sources(self) -> tuple[LibraryObject, ...]:
+        """The views and table macros: the objects whose rows have columns, in creation order."""
+        return tuple(o for o in self.objects if o.kind == "view" or o.returns_table)
 
     def find(self, name: str) -> LibraryObject | None:
         """An object by name, or None."""
@@ -131,11 +138,13 @@ def _load_object(path: Path) -> LibraryObject:
     documented = {n: v for key, n, v in header if key == "param"}
     if kind.upper() == "MACRO" and set(documented) != set(declared_params):
         raise InputError(path, f"document each parameter with '-- param NAME: ...' ({', '.join(declared_params)})")
+    if kind.upper() == "MACRO" and not table and any(key == "column" for key, _, _ in header):
+        raise InputError(path, "a scalar macro returns one value: '-- column' lines belong to views and table macros")
     return LibraryObject(
         name=path.stem, kind=kind.lower(), path=path, statement=statement, doc=doc,
         columns=tuple((n, v) for key, n, v in header if key == "column"),
         params=tuple((p, documented.get(p, "")) for p in declared_params),
-        reads=tables | functions)
+        reads=tables | functions, returns_table=bool(table))
 
 
 def _in_creation_order(objects: list[LibraryObject]) -> tuple[LibraryObject, ...]:

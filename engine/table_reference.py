@@ -70,9 +70,8 @@ ENGINE_META_TABLES: tuple[MetaTable, ...] = (
 )
 
 
-def _library_tables(library: SqlLibrary) -> tuple[MetaTable, ...]:
+def _library_tables(library: SqlLibrary, types: dict[str, list[tuple[str, str]]]) -> tuple[MetaTable, ...]:
     """The shared views of rules/_lib, with the types DuckDB gives their columns and the docs their headers give."""
-    types = describe_library(library)
     tables = []
     for view in library.views:
         docs = dict(view.columns)
@@ -83,8 +82,20 @@ def _library_tables(library: SqlLibrary) -> tuple[MetaTable, ...]:
 
 
 LIBRARY = load_library()
-META_TABLES: tuple[MetaTable, ...] = ENGINE_META_TABLES + _library_tables(LIBRARY)
+LIBRARY_TYPES = describe_library(LIBRARY)  # column names and types of the shared views and table macros
+META_TABLES: tuple[MetaTable, ...] = ENGINE_META_TABLES + _library_tables(LIBRARY, LIBRARY_TYPES)
 MACROS: tuple[LibraryObject, ...] = LIBRARY.macros
+
+
+def macro_kind(macro: LibraryObject) -> str:
+    """macro (called in an expression) or table macro (called in FROM)."""
+    return "table macro" if macro.returns_table else "macro"
+
+
+def macro_columns(macro: LibraryObject) -> list[list[str]]:
+    """A table macro's columns: name, the DuckDB type its query gives, the doc its header gives."""
+    docs = dict(macro.columns)
+    return [[name, kind, docs.get(name, "")] for name, kind in LIBRARY_TYPES.get(macro.name, [])]
 
 
 def find_table(name: str, specs: Sequence[TableSpec] = ALL_TABLES) -> TableSpec | MetaTable | LibraryObject:
@@ -107,7 +118,7 @@ def render_index(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
     """Every table on one line: name, scope, where its rows come from, what a row is."""
     rows = [[s.name, s.scope, call_of(s), s.doc] for s in sorted(specs, key=lambda s: s.name)]
     rows.extend([m.name, m.kind, m.origin, m.doc] for m in META_TABLES)
-    rows.extend([m.signature, "macro", f"rules/_lib/{m.name}.sql", m.doc] for m in MACROS)
+    rows.extend([m.signature, macro_kind(m), f"rules/_lib/{m.name}.sql", m.doc] for m in MACROS)
     return table(["Table", "Scope", "Source", "Rows"], rows)
 
 
@@ -115,8 +126,11 @@ def render_table(name: str, specs: Sequence[TableSpec] = ALL_TABLES) -> str:
     """One table in full: its columns with types and docs, its primary key, moto notes."""
     item = find_table(name, specs)
     if isinstance(item, LibraryObject):
-        head = [f"{item.signature} (shared macro, rules/_lib/{item.name}.sql)", item.doc]
-        return "\n".join(head) + "\n\n" + table(["Parameter", "Doc"], [list(p) for p in item.params], max_width=100)
+        head = [f"{item.signature} (shared {macro_kind(item)}, rules/_lib/{item.name}.sql)", item.doc]
+        text = "\n".join(head) + "\n\n" + table(["Parameter", "Doc"], [list(p) for p in item.params], max_width=100)
+        if item.returns_table:
+            text += "\n\n" + table(["Column", "Type", "Doc"], macro_columns(item), max_width=100)
+        return text
     if isinstance(item, MetaTable):
         what = f"shared view, {item.source}" if item.source else "meta table, provided by the engine"
         head = [f"{item.name} ({what})", item.doc]
@@ -157,11 +171,15 @@ def render_markdown(specs: Sequence[TableSpec] = ALL_TABLES) -> str:
     for meta in META_TABLES:
         out.append(f"\n## {meta.name}\n\n{meta.doc}\n\n| column | type | doc |\n|---|---|---|\n")
         out.extend(f"| `{n}` | {t} | {markdown_cell(d)} |\n" for n, t, d in meta.columns)
-    out.append("\n# Shared macros\n\nDefined in `rules/_lib/`; every rule may call them.\n")
+    out.append("\n# Shared macros\n\nDefined in `rules/_lib/`; every rule may call them (a table macro in "
+               "FROM, as a table).\n")
     for macro in MACROS:
-        out.append(f"\n## {macro.name}\n\n`{macro.signature}`: {markdown_cell(macro.doc)}\n\n"
+        out.append(f"\n## {macro.name}\n\n`{macro.signature}` ({macro_kind(macro)}): {markdown_cell(macro.doc)}\n\n"
                    "| parameter | doc |\n|---|---|\n")
         out.extend(f"| `{n}` | {markdown_cell(d)} |\n" for n, d in macro.params)
+        if macro.returns_table:
+            out.append("\n| column | type | doc |\n|---|---|---|\n")
+            out.extend(f"| `{n}` | {t} | {markdown_cell(d)} |\n" for n, t, d in macro_columns(macro))
     return "".join(out)
 
 

@@ -1,6 +1,18 @@
 """IAM declarations: account summary, password policy, credential report, identities, keys, policies."""
 
-from sounding.collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.declarations import (
+    BOOL,
+    INT,
+    JSON,
+    STATEMENT_COLUMNS,
+    STATEMENT_PRINCIPALS_AND_CONDITIONS,
+    STRING,
+    STRINGS,
+    TIMESTAMP,
+    Column,
+    FanOut,
+    TableSpec,
+)
 from sounding.collector.special import credential_report, iam_authorization
 
 ACCOUNT_SUMMARY = TableSpec(
@@ -249,17 +261,8 @@ POLICY_STATEMENTS = TableSpec(
         Column("principal_name", STRING, "principal_name", "The user, group or role name; NULL for managed."),
         Column("aws_managed", BOOL, "aws_managed", "The statement belongs to an AWS managed policy."),
         Column("statement_index", INT, "statement_index", "Position of the statement in its document (0-based)."),
-        Column("sid", STRING, "sid", "The statement's Sid."),
-        Column("effect", STRING, "effect", "Allow or Deny."),
-        Column("actions", STRINGS, "actions", "Action, always a list."),
-        Column("not_actions", STRINGS, "not_actions", "NotAction, always a list."),
-        Column("resources", STRINGS, "resources", "Resource, always a list."),
-        Column("not_resources", STRINGS, "not_resources", "NotResource, always a list."),
-        Column("principals", JSON, "principals", "Principal as {kind: [ids]}; \"*\" is {\"*\": [\"*\"]}."),
-        Column("not_principals", JSON, "not_principals", "NotPrincipal, same shape."),
-        Column("conditions", JSON, "conditions", "Condition as written: {operator: {key: value}}."),
-        Column("condition_entries", JSON, "condition_entries",
-               "Condition flattened: [{operator, key, values: [..]}], sorted."),
+        *STATEMENT_COLUMNS,
+        *STATEMENT_PRINCIPALS_AND_CONDITIONS,
     ),
     key=("policy_kind", "policy_id", "statement_index"),
     doc="One row per statement of every identity policy (customer managed and attached AWS managed default "

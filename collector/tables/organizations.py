@@ -1,7 +1,18 @@
 """Organizations declarations: the organization in every account; its tree, SCPs and delegations
 from the management (or delegated administrator) account only."""
 
-from sounding.collector.declarations import BOOL, INT, JSON, STRING, STRINGS, TIMESTAMP, Column, FanOut, TableSpec
+from sounding.collector.declarations import (
+    BOOL,
+    INT,
+    JSON,
+    STATEMENT_COLUMNS,
+    STRING,
+    STRINGS,
+    TIMESTAMP,
+    Column,
+    FanOut,
+    TableSpec,
+)
 from sounding.collector.special import organizations as org
 
 ORGANIZATION = TableSpec(
@@ -144,12 +155,7 @@ POLICY_STATEMENTS = TableSpec(
         Column("policy_id", STRING, "_parent.policy_id", "The policy the statement belongs to."),
         Column("policy_name", STRING, "_parent.name", "The policy's name."),
         Column("statement_index", INT, "statement_index", "Position in the document, from 0."),
-        Column("sid", STRING, "sid", "The statement's Sid."),
-        Column("effect", STRING, "effect", "Allow or Deny."),
-        Column("actions", STRINGS, "actions", "Action, always a list."),
-        Column("not_actions", STRINGS, "not_actions", "NotAction, always a list."),
-        Column("resources", STRINGS, "resources", "Resource, always a list."),
-        Column("not_resources", STRINGS, "not_resources", "NotResource, always a list."),
+        *STATEMENT_COLUMNS,
         Column("conditions", JSON, "conditions", "The Condition block: {operator: {key: values}}."),
     ),
     key=("policy_id", "statement_index"),

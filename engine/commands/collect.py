@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,8 +11,9 @@ from typing import TYPE_CHECKING
 import click
 from sounding.collector.scrub import scrub
 from sounding.engine.commands.common import (
+    Progress,
     handles_errors,
-    printable,
+    is_terminal,
     quiet_option,
     say,
     sigterm_as_interrupt,
@@ -128,43 +130,29 @@ def check_regions(wanted: list[str], partition: str | None) -> None:
 
 
 class ProgressPrinter:
-    """Collection progress on stderr: one line redrawn in place on a terminal, plain lines when piped."""
+    """Collection progress on stderr, drawn by the shared Progress (commands/common.py): one line redrawn in
+    place on a terminal, plain lines when piped (totals at most every `every` seconds), events as lines."""
 
     def __init__(self, *, enabled: bool, every: float = PLAIN_EVERY, tty: bool | None = None) -> None:
-        self.enabled = enabled
-        self.tty = enabled and (click.get_text_stream("stderr").isatty() if tty is None else tty)
-        self.every = 0.1 if self.tty else every
+        terminal = is_terminal(sys.stderr) if tty is None else tty
+        self.display = Progress(quiet=not enabled, verbose=not terminal, tty=terminal)
+        self.every = 0.1 if terminal else every
         self._said = time.monotonic()
-        self._drawn = False
 
     def __call__(self, progress: CollectProgress) -> None:
         """A new progress record: tell its event, and the totals when it is time to."""
         if progress.event:
             self.event(progress.event)
-        if self.enabled and time.monotonic() - self._said >= self.every:
+        if self.display.mode != "off" and time.monotonic() - self._said >= self.every:
             self._said = time.monotonic()
-            line = (f"progress: {progress.accounts_done}/{progress.accounts_total} accounts, {progress.calls_done}/"
-                    f"{progress.calls_submitted} table calls (account x region x table), {progress.rows} rows, "
-                    f"{progress.gaps} gaps")
-            if self.tty:
-                click.echo(f"\r\x1b[K{line}", nl=False, err=True, color=True)  # a control code, not colour
-                self._drawn = True
-            else:
-                say(line)
+            self.display(f"progress: {progress.accounts_done}/{progress.accounts_total} accounts, "
+                         f"{progress.calls_done}/{progress.calls_submitted} table calls (account x region x table), "
+                         f"{progress.rows} rows, {progress.gaps} gaps")
 
     def event(self, message: str) -> None:
-        """One line that stays (on a terminal, printed above the redrawn line)."""
-        if not self.enabled:
-            return
-        self._clear()
-        say(printable(scrub(message)))
+        """One line that stays (on a terminal, printed above the redrawn line), secrets scrubbed."""
+        self.display.line(scrub(message))
 
     def close(self) -> None:
         """Leave the terminal's line clean for what follows."""
-        self._clear()
-
-    def _clear(self) -> None:
-        """Erase the redrawn line, if one is drawn."""
-        if self._drawn:
-            click.echo("\r\x1b[K", nl=False, err=True, color=True)
-            self._drawn = False
+        self.display.done()

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 import click
 from sounding.engine.errors import InputError
+from sounding.engine.printable import printable
 from sounding.engine.rules import SECTIONS, SEVERITIES, STATUSES
 
 EXIT_FINDINGS = 1
@@ -33,11 +34,6 @@ def version() -> str:
 def say(message: str) -> None:
     """Progress and logs: stderr only, so stdout stays data; control characters escaped."""
     click.echo(printable(message), err=True)
-
-
-def printable(text: str) -> str:
-    """One line however odd the input: control characters (a newline in a file name) are escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class SoundingGroup(click.Group):
@@ -125,16 +121,16 @@ def colour_wanted(stream: TextIO) -> bool:
     """Colour only for a terminal, never when NO_COLOR is set (https://no-color.org) or TERM is dumb."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return is_terminal(stream)
 
 
 class Progress:
     """Progress on stderr: one line redrawn in place on a terminal; with --verbose every line; else nothing."""
 
-    def __init__(self, *, quiet: bool, verbose: bool, stream: TextIO | None = None) -> None:
+    def __init__(self, *, quiet: bool, verbose: bool, stream: TextIO | None = None, tty: bool | None = None) -> None:
         self.stream = stream or sys.stderr
-        self.mode = "off" if quiet else "lines" if verbose else "redraw" if _isatty(self.stream) else "off"
+        terminal = is_terminal(self.stream) if tty is None else tty
+        self.mode = "off" if quiet else "lines" if verbose else "redraw" if terminal else "off"
         self.drawn = False
 
     def __call__(self, message: str) -> None:
@@ -143,13 +139,21 @@ class Progress:
             click.echo(printable(message), file=self.stream)
         elif self.mode == "redraw":
             width = _terminal_width() - 1
-            click.echo("\r" + printable(message)[:width] + "\x1b[K", file=self.stream, nl=False)
+            # color=True: the escape is a control code, kept also when click thinks the stream is no terminal
+            click.echo("\r" + printable(message)[:width] + "\x1b[K", file=self.stream, nl=False, color=True)
             self.drawn = True
+
+    def line(self, message: str) -> None:
+        """A line that stays (unless off): on a terminal it is printed above the redrawn line."""
+        if self.mode == "off":
+            return
+        self.done()
+        click.echo(printable(message), file=self.stream)
 
     def done(self) -> None:
         """Clear the redrawn line, leaving the terminal as it was."""
         if self.drawn:
-            click.echo("\r\x1b[K", file=self.stream, nl=False)
+            click.echo("\r\x1b[K", file=self.stream, nl=False, color=True)
             self.drawn = False
 
     @property
@@ -158,7 +162,7 @@ class Progress:
         return None if self.mode == "off" else self
 
 
-def _isatty(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
     """Whether the stream is a terminal."""
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -246,6 +250,8 @@ rule_filter_options = stack(
 )
 status_option = click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
                              help="Only report findings with these statuses (repeatable).")
+waivers_option = click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
+                              help="Waivers TOML file [default: ./sounding-waivers.toml when present].")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress on stderr (warnings and errors still).")
 verbose_option = click.option("--verbose", "-v", is_flag=True, help="Print one progress line per step on stderr.")
 wide_option = click.option("--wide", is_flag=True, help="Show table cells in full instead of cut at 80 characters.")

@@ -26,6 +26,7 @@ from sounding.engine.commands.common import (
     status_option,
     timeout_option,
     verbose_option,
+    waivers_option,
     wide_option,
 )
 from sounding.engine.findings import STATUS_ORDER
@@ -49,8 +50,7 @@ ReportWriter = Callable[[Any, TextIO], None]
 @click.option("--allow-errors", is_flag=True,
               help="ERROR findings (rules that could not be evaluated) do not change the exit status.")
 @timeout_option("Seconds a rule may run before it is stopped and reported as ERROR.")
-@click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Waivers TOML file [default: ./sounding-waivers.toml when present].")
+@waivers_option
 @format_option(tuple(FORMATS))
 @output_option
 @wide_option

@@ -11,9 +11,13 @@ from sounding.engine.commands.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     handles_errors,
+    quiet_option,
+    rule_dir_options,
     say,
     sigterm_as_interrupt,
     split_values,
+    stack,
+    waivers_option,
 )
 from sounding.engine.errors import InputError
 from sounding.engine.evaluate import Evaluation
@@ -40,18 +44,8 @@ def evaluated(snapshot: Path, rule_dirs: tuple[Path, ...], no_builtin: bool, wai
     return evaluation
 
 
-def evaluation_options(command: click.Command) -> click.Command:
-    """The options that choose the rules and waivers, as `evaluate` has them."""
-    for option in reversed((
-        click.option("--rules", "rule_dirs", multiple=True, type=click.Path(path_type=Path),
-                     help="Also run the rules in DIR (repeatable)."),
-        click.option("--no-builtin", is_flag=True, help="Run only the --rules directories, not the built-in pack."),
-        click.option("--waivers", "waivers_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Waivers TOML file [default: ./sounding-waivers.toml when present]."),
-        click.option("--quiet", "-q", is_flag=True, help="No progress on stderr."),
-    )):
-        command = option(command)
-    return command
+# The options that choose the rules and waivers, worded as `evaluate` words them (engine/commands/common.py).
+evaluation_options = stack(rule_dir_options, waivers_option, quiet_option)
 
 
 @click.group()

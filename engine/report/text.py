@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import click
+from sounding.engine.printable import terminal_safe
 
 # Colours people scan for; only used when the output is a terminal (see engine/commands/common.colour_wanted).
 COLOURS: dict[str, str] = {
@@ -12,23 +13,6 @@ COLOURS: dict[str, str] = {
     "critical": "bright_red", "high": "red", "medium": "yellow", "low": "cyan", "info": "bright_black",
 }
 COLOURED_HEADERS = frozenset(("Status", "Severity"))
-
-
-def terminal_safe(text: str) -> str:
-    """One line a terminal shows as text: whitespace runs become one space, every other control,
-    format or bidi character (ESC, BEL, C1, U+202A–U+202E, U+2066–U+2069, ...) is written as an escape."""
-    flat = " ".join(text.split())
-    if flat.isprintable():
-        return flat
-    return "".join(c if c.isprintable() else _escape(c) for c in flat)
-
-
-def _escape(char: str) -> str:
-    """A character as its Python escape: \\x1b, \\u202e, \\U000e0001."""
-    code = ord(char)
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]], *, max_width: int | None = 80,

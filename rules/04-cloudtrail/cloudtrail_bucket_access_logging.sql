@@ -11,13 +11,6 @@
 -- references: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html,
 --   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/best-practices-security.html
 -- frameworks: cis-5.0:3.4, cis-3.0:3.4
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-)
 SELECT
     t.account_id,
     t.home_region AS region,
@@ -31,6 +24,6 @@ SELECT
          ELSE 'Bucket ' || b.name || ' of trail ' || t.name || ' (account ' || b.account_id
               || ') has server access logging off.'
     END AS reason
-FROM trails AS t
+FROM home_trails AS t
 LEFT JOIN s3_buckets AS b ON b.name = t.s3_bucket_name
 LEFT JOIN s3_bucket_logging AS l ON l.account_id = b.account_id AND l.bucket = b.name

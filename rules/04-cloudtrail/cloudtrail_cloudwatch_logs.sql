@@ -11,21 +11,14 @@
 --   <group arn> --cloud-watch-logs-role-arn <role arn> --region <home region>`. A trail that names a group
 --   but stopped delivering: check the role's trust and permissions and latest_cloud_watch_logs_delivery_error.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
-judged AS (
+WITH judged AS (
     SELECT
         t.account_id, t.home_region, t.trail_arn, t.name, t.cloud_watch_logs_log_group_arn AS log_group,
         st.trail_arn IS NOT NULL AS has_status,
         st.latest_cloud_watch_logs_delivery_time AS delivered,
         st.latest_cloud_watch_logs_delivery_error AS delivery_error,
         s.collected_at
-    FROM trails AS t
+    FROM home_trails AS t
     CROSS JOIN sounding_snapshot AS s
     LEFT JOIN cloudtrail_trail_status AS st
         ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region

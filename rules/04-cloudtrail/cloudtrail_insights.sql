@@ -11,33 +11,21 @@
 --   '[{"InsightType":"ApiCallRateInsight"},{"InsightType":"ApiErrorRateInsight"}]' --region <home region>`
 --   (Insights is billed per 100,000 write events analysed).
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
-judged AS (
+WITH judged AS (
     SELECT
         t.account_id AS owner, t.trail_arn, t.name, t.home_region,
-        coalesce(t.is_organization_trail, false) AS org_trail,
         st.trail_arn IS NOT NULL AS has_status,
         coalesce(st.is_logging, false) AS logging,
         coalesce(len(ins.insight_types), 0) > 0 AS has_insights,
         array_to_string(list_sort(ins.insight_types), ' and ') AS insight_types
-    FROM trails AS t
+    FROM home_trails AS t
     LEFT JOIN cloudtrail_trail_status AS st
         ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region
     LEFT JOIN cloudtrail_insight_selectors AS ins
         ON ins.account_id = t.account_id AND ins.trail_arn = t.trail_arn AND ins.region = t.home_region
 ),
 coverage AS (
-    SELECT j.owner AS account_id, j.* FROM judged AS j
-    UNION ALL
-    SELECT o.account_id, j.*
-    FROM organizations_organization AS o
-    JOIN judged AS j ON j.org_trail AND j.owner = o.master_account_id AND o.account_id <> j.owner
+    SELECT r.account_id, j.* FROM judged AS j JOIN trail_reach AS r ON r.trail_arn = j.trail_arn AND r.owner = j.owner
 ),
 described AS (
     SELECT
@@ -54,12 +42,9 @@ described AS (
     FROM coverage AS c
 ),
 unseen AS (
-    SELECT DISTINCT t.account_id, 'organization trail ' || t.name || ' of management account '
-        || split_part(t.trail_arn, ':', 5) || ', which is not in this snapshot' AS note
-    FROM cloudtrail_trails AS t
-    WHERE coalesce(t.is_organization_trail, false)
-      AND split_part(t.trail_arn, ':', 5) <> t.account_id
-      AND split_part(t.trail_arn, ':', 5) NOT IN (SELECT account_id FROM sounding_accounts WHERE reachable)
+    SELECT account_id, 'organization trail ' || name || ' of management account ' || owner
+        || ', which is not in this snapshot' AS note
+    FROM unseen_org_trails
 ),
 verdict AS (
     SELECT

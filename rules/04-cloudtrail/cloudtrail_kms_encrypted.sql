@@ -10,13 +10,6 @@
 --   `aws cloudtrail update-trail --name <trail> --kms-key-id <key arn> --region <home region>`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html
 -- frameworks: cis-5.0:3.5, cis-3.0:3.5, fsbp:CloudTrail.2
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-)
 SELECT
     account_id,
     home_region AS region,
@@ -27,4 +20,4 @@ SELECT
         ELSE 'Trail ' || name || ' (home region ' || home_region
             || ') has no KMS key: its log files use S3-managed encryption only.'
     END AS reason
-FROM trails
+FROM home_trails

@@ -10,13 +10,6 @@
 --   check digests with `aws cloudtrail validate-logs --trail-arn <arn> --start-time <time>`.
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-log-file-validation-intro.html
 -- frameworks: cis-5.0:3.2, cis-3.0:3.2, fsbp:CloudTrail.4
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-)
 SELECT
     account_id,
     home_region AS region,
@@ -32,4 +25,4 @@ SELECT
         WHEN log_file_validation_enabled THEN 'Trail ' || name || ' has log file validation enabled.'
         ELSE 'Trail ' || name || ' (home region ' || home_region || ') has log file validation disabled.'
     END AS reason
-FROM trails
+FROM home_trails

@@ -20,14 +20,7 @@
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/creating-trail-organization.html,
 --   https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html
 -- frameworks: cis-5.0:3.1, cis-3.0:3.1, fsbp:CloudTrail.1
-WITH trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
--- Management-event coverage is the union over a trail's selectors (read + write = all), from the
+WITH -- Management-event coverage is the union over a trail's selectors (read + write = all), from the
 -- selectors as GetEventSelectors returns them. A plain selector counts with IncludeManagementEvents
 -- (default true) and no ExcludeManagementEventSources (excluding KMS or RDS Data API events is a
 -- subset); ReadWriteType defaults to All. An advanced selector counts when it selects
@@ -100,23 +93,18 @@ judged AS (
     SELECT
         t.account_id AS owner, t.trail_arn, t.name, t.home_region,
         coalesce(t.is_multi_region_trail, false) AS multi,
-        coalesce(t.is_organization_trail, false) AS org_trail,
         st.trail_arn IS NOT NULL AS has_status,
         coalesce(st.is_logging, false) AS logging,
         sel.trail_arn IS NOT NULL AS has_selectors,
         coalesce(sel.all_management, false) AS all_management
-    FROM trails AS t
+    FROM home_trails AS t
     LEFT JOIN cloudtrail_trail_status AS st
         ON st.account_id = t.account_id AND st.trail_arn = t.trail_arn AND st.region = t.home_region
     LEFT JOIN management AS sel
         ON sel.account_id = t.account_id AND sel.trail_arn = t.trail_arn AND sel.region = t.home_region
 ),
 coverage AS (
-    SELECT j.owner AS account_id, j.* FROM judged AS j
-    UNION ALL
-    SELECT o.account_id, j.*
-    FROM organizations_organization AS o
-    JOIN judged AS j ON j.org_trail AND j.owner = o.master_account_id AND o.account_id <> j.owner
+    SELECT r.account_id, j.* FROM judged AS j JOIN trail_reach AS r ON r.trail_arn = j.trail_arn AND r.owner = j.owner
 ),
 described AS (
     SELECT
@@ -137,12 +125,9 @@ described AS (
 ),
 -- Organization trails of a management account that is not in this snapshot: visible, not judgeable.
 unseen AS (
-    SELECT DISTINCT t.account_id, 'organization trail ' || t.name || ' of management account '
-        || split_part(t.trail_arn, ':', 5) || ', which is not in this snapshot' AS note
-    FROM cloudtrail_trails AS t
-    WHERE coalesce(t.is_organization_trail, false)
-      AND split_part(t.trail_arn, ':', 5) <> t.account_id
-      AND split_part(t.trail_arn, ':', 5) NOT IN (SELECT account_id FROM sounding_accounts WHERE reachable)
+    SELECT account_id, 'organization trail ' || name || ' of management account ' || owner
+        || ', which is not in this snapshot' AS note
+    FROM unseen_org_trails
 ),
 verdict AS (
     SELECT

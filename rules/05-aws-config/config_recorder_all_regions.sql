@@ -83,8 +83,7 @@ accounts AS (
         f.account_id,
         bool_or(f.records_global) FILTER (WHERE f.enabled AND f.collected) AS any_global,
         coalesce(
-            min(f.region) FILTER (WHERE f.enabled AND f.collected AND f.region = CASE s.partition
-                WHEN 'aws-cn' THEN 'cn-north-1' WHEN 'aws-us-gov' THEN 'us-gov-west-1' ELSE 'us-east-1' END),
+            min(f.region) FILTER (WHERE f.enabled AND f.collected AND f.region = global_region(s.partition)),
             min(f.region) FILTER (WHERE f.enabled AND f.collected AND f.can_record_global),
             min(f.region) FILTER (WHERE f.enabled AND f.collected)) AS home_region
     FROM flagged AS f

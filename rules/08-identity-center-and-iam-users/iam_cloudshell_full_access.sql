@@ -10,17 +10,12 @@
 --   cloudshell:GetFileDownloadUrls and cloudshell:GetFileUploadUrls.
 -- references: https://docs.aws.amazon.com/cloudshell/latest/userguide/sec-auth-with-identities.html
 -- frameworks: cis-5.0:1.21, cis-3.0:1.22
-WITH attached AS (
-    SELECT u.account_id, 'user ' || u.user_name AS who, u.attached_policy_arns AS arns FROM iam_users AS u
-    UNION ALL
-    SELECT g.account_id, 'group ' || g.group_name, g.attached_policy_arns FROM iam_groups AS g
-    UNION ALL
-    SELECT r.account_id, 'role ' || r.role_name, r.attached_policy_arns FROM iam_roles AS r
-), holders AS (
-    SELECT t.account_id, string_agg(t.who, ', ' ORDER BY t.who) AS who
-    FROM attached AS t
+WITH holders AS (
+    SELECT t.account_id, string_agg(t.principal_kind || ' ' || t.principal_name, ', '
+                                    ORDER BY t.principal_kind || ' ' || t.principal_name) AS who
+    FROM iam_attached_policies AS t
     CROSS JOIN sounding_snapshot AS s
-    WHERE list_contains(t.arns, 'arn:' || s.partition || ':iam::aws:policy/AWSCloudShellFullAccess')
+    WHERE t.policy_arn = 'arn:' || s.partition || ':iam::aws:policy/AWSCloudShellFullAccess'
     GROUP BY t.account_id
 )
 SELECT

@@ -8,19 +8,13 @@
 --   `aws iam update-access-key --user-name USER --access-key-id OLD_KEY_ID --status Inactive` and delete it.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html
 -- frameworks: cis-5.0:1.12, cis-3.0:1.13
-WITH active AS (
-    SELECT account_id, user_name, list(access_key_id ORDER BY access_key_id) AS keys
-    FROM iam_access_keys
-    WHERE status = 'Active'
-    GROUP BY account_id, user_name
-)
 SELECT
     u.account_id,
     'global' AS region,
     u.arn AS resource_id,
-    CASE WHEN len(coalesce(k.keys, [])) > 1 THEN 'FAIL' ELSE 'PASS' END AS status,
-    'User ' || u.user_name || ' has ' || len(coalesce(k.keys, [])) || ' active access key(s)'
-        || CASE WHEN len(coalesce(k.keys, [])) > 0 THEN ': ' || array_to_string(k.keys, ', ') ELSE '' END || '.'
+    CASE WHEN len(coalesce(k.key_ids, [])) > 1 THEN 'FAIL' ELSE 'PASS' END AS status,
+    'User ' || u.user_name || ' has ' || len(coalesce(k.key_ids, [])) || ' active access key(s)'
+        || CASE WHEN len(coalesce(k.key_ids, [])) > 0 THEN ': ' || array_to_string(k.key_ids, ', ') ELSE '' END || '.'
         AS reason
 FROM iam_users AS u
-LEFT JOIN active AS k ON k.account_id = u.account_id AND k.user_name = u.user_name
+LEFT JOIN iam_active_keys AS k ON k.account_id = u.account_id AND k.user_name = u.user_name

@@ -18,44 +18,17 @@
 -- references: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-insights-events-with-cloudtrail.html,
 --   https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
-WITH wanted(alt, probe) AS (VALUES
-    (1, '{"source": "aws.cloudtrail", "detail-type": "AWS Insight via CloudTrail"}')),
-trails AS (
-    SELECT t.*
-    FROM cloudtrail_trails AS t
-    WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-    QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                               ORDER BY (t.region = t.home_region) DESC, t.region) = 1
-),
-insights AS (
+WITH insights AS (
     SELECT t.account_id, t.home_region, coalesce(t.is_multi_region_trail, false) AS multi
-    FROM trails AS t
+    FROM home_trails AS t
     JOIN cloudtrail_insight_selectors AS i
         ON i.account_id = t.account_id AND i.trail_arn = t.trail_arn AND i.region = t.home_region
     WHERE len(i.insight_types) > 0
 ),
--- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
-fields AS (
-    SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_admits(c.event_pattern, w.probe) AS ok
-    FROM events_alert_rules AS c
-    CROSS JOIN wanted AS w
-),
-matching AS (
-    SELECT DISTINCT account_id, region, name, state, has_target,
-        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
-    FROM fields
-    WHERE ok
-),
 alerting AS (
-    SELECT
-        account_id, region,
-        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
-        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
-            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
-            FILTER (WHERE NOT alerting) AS weak
-    FROM matching
-    GROUP BY account_id, region
+    SELECT * FROM alerting_event_rules([
+        '{"source": "aws.cloudtrail", "detail-type": "AWS Insight via CloudTrail"}'
+    ])
 )
 SELECT
     r.account_id,

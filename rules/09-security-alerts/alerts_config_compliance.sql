@@ -17,35 +17,15 @@
 --   ["NON_COMPLIANT"]}}}'` and `aws events put-targets --rule config-compliance --targets Id=sns,Arn=<topic arn>`.
 -- references: https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
-WITH wanted(alt, probe) AS (VALUES
-    (1, '{"source": "aws.config", "detail-type": "Config Rules Compliance Change"}')),
-recording AS (
+WITH recording AS (
     SELECT account_id, region, bool_or(coalesce(recording, false)) AS recording
     FROM config_recorder_status
     GROUP BY account_id, region
 ),
--- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
-fields AS (
-    SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_admits(c.event_pattern, w.probe) AS ok
-    FROM events_alert_rules AS c
-    CROSS JOIN wanted AS w
-),
-matching AS (
-    SELECT DISTINCT account_id, region, name, state, has_target,
-        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
-    FROM fields
-    WHERE ok
-),
 alerting AS (
-    SELECT
-        account_id, region,
-        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
-        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
-            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
-            FILTER (WHERE NOT alerting) AS weak
-    FROM matching
-    GROUP BY account_id, region
+    SELECT * FROM alerting_event_rules([
+        '{"source": "aws.config", "detail-type": "Config Rules Compliance Change"}'
+    ])
 )
 SELECT
     r.account_id,

@@ -21,35 +21,14 @@
 -- references: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event-cloudtrail.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
-WITH wanted(alt, probe) AS (VALUES
-    (1, '{"source": "aws.signin", "detail-type": "AWS Console Sign In via CloudTrail", "detail": {"eventSource": "signin.amazonaws.com"}}'),
-    (2, '{"source": "aws.iam", "detail-type": "AWS API Call via CloudTrail", "detail": {"eventSource": "iam.amazonaws.com"}}')),
--- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
-fields AS (
-    SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_admits(c.event_pattern, w.probe) AS ok
-    FROM events_alert_rules AS c
-    CROSS JOIN wanted AS w
-),
-matching AS (
-    SELECT DISTINCT account_id, region, name, state, has_target,
-        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
-    FROM fields
-    WHERE ok
-),
-alerting AS (
-    SELECT
-        account_id, region,
-        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
-        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
-            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
-            FILTER (WHERE NOT alerting) AS weak
-    FROM matching
-    GROUP BY account_id, region
+WITH alerting AS (
+    SELECT * FROM alerting_event_rules([
+        '{"source": "aws.signin", "detail-type": "AWS Console Sign In via CloudTrail", "detail": {"eventSource": "signin.amazonaws.com"}}',
+        '{"source": "aws.iam", "detail-type": "AWS API Call via CloudTrail", "detail": {"eventSource": "iam.amazonaws.com"}}'
+    ])
 ),
 home AS (
-    SELECT CASE s.partition WHEN 'aws-us-gov' THEN 'us-gov-west-1' WHEN 'aws-cn' THEN 'cn-north-1'
-                ELSE 'us-east-1' END AS region
+    SELECT global_region(s.partition) AS region
     FROM sounding_snapshot AS s
 ),
 per_account AS (

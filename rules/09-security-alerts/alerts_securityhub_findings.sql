@@ -20,37 +20,17 @@
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-cwe-integration-types.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/finding-aggregation.html
 -- The events the rule must let through, as probes: fields a probe lacks are unconstrained.
-WITH wanted(alt, probe) AS (VALUES
-    (1, '{"source": "aws.securityhub", "detail-type": "Security Hub Findings - Imported"}')),
-aggregation AS (
+WITH aggregation AS (
     -- The aggregation region is the one in the aggregator's ARN: ListFindingAggregators answers from any region.
     SELECT account_id, string_agg(DISTINCT home, ', ' ORDER BY home) AS regions, list(DISTINCT home) AS region_list
     FROM (SELECT account_id, coalesce(nullif(split_part(finding_aggregator_arn, ':', 4), ''), region) AS home
           FROM securityhub_finding_aggregators)
     GROUP BY account_id
 ),
--- Per rule and wanted event: can the pattern match it? (event_pattern_admits, see docs/tables.md)
-fields AS (
-    SELECT c.account_id, c.region, c.name, c.state, c.has_target, w.alt,
-           event_pattern_admits(c.event_pattern, w.probe) AS ok
-    FROM events_alert_rules AS c
-    CROSS JOIN wanted AS w
-),
-matching AS (
-    SELECT DISTINCT account_id, region, name, state, has_target,
-        state IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') AND has_target AS alerting
-    FROM fields
-    WHERE ok
-),
 alerting AS (
-    SELECT
-        account_id, region,
-        string_agg(name, ', ' ORDER BY name) FILTER (WHERE alerting) AS good,
-        string_agg(name || ' (' || CASE WHEN state NOT IN ('ENABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS')
-            THEN 'state ' || coalesce(state, 'unknown') ELSE 'no target' END || ')', ', ' ORDER BY name)
-            FILTER (WHERE NOT alerting) AS weak
-    FROM matching
-    GROUP BY account_id, region
+    SELECT * FROM alerting_event_rules([
+        '{"source": "aws.securityhub", "detail-type": "Security Hub Findings - Imported"}'
+    ])
 )
 SELECT
     r.account_id,

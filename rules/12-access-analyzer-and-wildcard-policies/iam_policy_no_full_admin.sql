@@ -17,21 +17,9 @@
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-1
 -- frameworks: cis-5.0:1.15, cis-3.0:1.16, fsbp:IAM.1
-WITH policies AS (
-    SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
-    FROM iam_policies AS p
-    WHERE p.arn NOT LIKE 'arn:%:iam::aws:policy/%'
-    UNION ALL
-    SELECT i.account_id,
-           'arn:' || s.partition || ':iam::' || i.account_id || ':' || i.principal_kind || '/' || i.principal_name
-               || '/policy/' || i.policy_name,
-           'Inline policy ' || i.policy_name || ' of ' || i.principal_kind || ' ' || i.principal_name
-    FROM iam_inline_policies AS i
-    CROSS JOIN sounding_snapshot AS s
-),
 -- Full administrator shapes of an Allow: Action "*" (or "*:*"), or NotAction (every action but those
 -- listed), on Resource "*" or NotResource (every resource but those listed).
-shapes AS (
+WITH shapes AS (
     SELECT account_id, policy_id, statement_index, sid,
            CASE WHEN len(coalesce(not_actions, [])) > 0
                 THEN 'every action except NotAction ' || array_to_string(not_actions, ', ')
@@ -67,5 +55,5 @@ SELECT
         WHEN o.policy_id IS NULL THEN p.label || ' does not allow Action * on Resource *.'
         ELSE p.label || ' allows ' || o.statements || '.'
     END AS reason
-FROM policies AS p
+FROM customer_policies AS p
 LEFT JOIN offending AS o ON o.account_id = p.account_id AND o.policy_id = p.policy_id

@@ -12,19 +12,7 @@
 --   Restrict regions for the whole organization with an SCP that denies outside an allow-list.
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion
-WITH policies AS (
-    SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
-    FROM iam_policies AS p
-    WHERE p.arn NOT LIKE 'arn:%:iam::aws:policy/%'
-    UNION ALL
-    SELECT i.account_id,
-           'arn:' || s.partition || ':iam::' || i.account_id || ':' || i.principal_kind || '/' || i.principal_name
-               || '/policy/' || i.policy_name,
-           'Inline policy ' || i.policy_name || ' of ' || i.principal_kind || ' ' || i.principal_name
-    FROM iam_inline_policies AS i
-    CROSS JOIN sounding_snapshot AS s
-),
-wildcards AS (
+WITH wildcards AS (
     SELECT account_id, policy_id, statement_index, sid,
            list_filter(resources, lambda r: r LIKE 'arn:%' AND regexp_matches(split_part(r, ':', 4), '[*?]'))
                AS any_region
@@ -48,5 +36,5 @@ SELECT
         WHEN o.policy_id IS NULL THEN p.label || ' names no resource ARN with a wildcard region.'
         ELSE p.label || ' allows resource ARNs in any region: ' || o.grants || '.'
     END AS reason
-FROM policies AS p
+FROM customer_policies AS p
 LEFT JOIN offending AS o ON o.account_id = p.account_id AND o.policy_id = p.policy_id

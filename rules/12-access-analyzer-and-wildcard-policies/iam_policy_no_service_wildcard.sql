@@ -14,19 +14,7 @@
 -- references: https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-policy-generation.html
 -- frameworks: fsbp:IAM.21
-WITH policies AS (
-    SELECT p.account_id, p.arn AS policy_id, 'Customer managed policy ' || p.policy_name AS label
-    FROM iam_policies AS p
-    WHERE p.arn NOT LIKE 'arn:%:iam::aws:policy/%'
-    UNION ALL
-    SELECT i.account_id,
-           'arn:' || s.partition || ':iam::' || i.account_id || ':' || i.principal_kind || '/' || i.principal_name
-               || '/policy/' || i.policy_name,
-           'Inline policy ' || i.policy_name || ' of ' || i.principal_kind || ' ' || i.principal_name
-    FROM iam_inline_policies AS i
-    CROSS JOIN sounding_snapshot AS s
-),
-wildcards AS (
+WITH wildcards AS (
     SELECT account_id, policy_id, statement_index, sid,
            -- NotAction in an Allow grants every action of every service except the ones listed.
            CASE WHEN len(coalesce(not_actions, [])) > 0
@@ -53,5 +41,5 @@ SELECT
         WHEN o.policy_id IS NULL THEN p.label || ' allows no service-wide wildcard action.'
         ELSE p.label || ' allows service-wide wildcard actions: ' || o.grants || '.'
     END AS reason
-FROM policies AS p
+FROM customer_policies AS p
 LEFT JOIN offending AS o ON o.account_id = p.account_id AND o.policy_id = p.policy_id

@@ -15,13 +15,6 @@
 -- references: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_create_oidc.html,
 --   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html,
 --   https://docs.aws.amazon.com/rolesanywhere/latest/userguide/introduction.html
-WITH active_keys AS (
-    SELECT account_id, user_name, count(*) AS keys,
-           string_agg(access_key_id, ', ' ORDER BY access_key_id) AS key_ids
-    FROM iam_access_keys
-    WHERE status = 'Active'
-    GROUP BY account_id, user_name
-)
 SELECT
     u.account_id,
     'global' AS region,
@@ -35,9 +28,9 @@ SELECT
         WHEN k.user_name IS NULL THEN 'IAM user ' || u.user_name || ' has no active access key.'
         WHEN lp.user_name IS NOT NULL
             THEN 'IAM user ' || u.user_name || ' has active access keys but also a console password (a person, not a machine user).'
-        ELSE 'IAM user ' || u.user_name || ' has no console password and ' || k.keys
-             || ' active access key(s) (' || k.key_ids || '): a machine user with long-lived credentials.'
+        ELSE 'IAM user ' || u.user_name || ' has no console password and ' || len(k.key_ids)
+             || ' active access key(s) (' || array_to_string(k.key_ids, ', ') || '): a machine user with long-lived credentials.'
     END AS reason
 FROM iam_users AS u
-LEFT JOIN active_keys AS k ON k.account_id = u.account_id AND k.user_name = u.user_name
+LEFT JOIN iam_active_keys AS k ON k.account_id = u.account_id AND k.user_name = u.user_name
 LEFT JOIN iam_login_profiles AS lp ON lp.account_id = u.account_id AND lp.user_name = u.user_name

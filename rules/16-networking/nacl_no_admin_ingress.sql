@@ -25,8 +25,7 @@ WITH ports AS (
     CROSS JOIN sources AS c
     WHERE NOT e.egress
       AND coalesce(e.cidr_block, e.ipv6_cidr_block) = c.cidr
-      AND (e.protocol = '-1' OR (e.protocol = '6' AND (e.from_port IS NULL
-           OR (e.from_port <= p.port AND e.to_port >= p.port))))
+      AND admits_tcp_port(e.protocol, e.from_port, e.to_port, p.port)
 ), open_ports AS (
     SELECT account_id, region, network_acl_id,
            string_agg('port ' || port || ' from ' || cidr || ' (rule ' || rule_number || ')', ', '

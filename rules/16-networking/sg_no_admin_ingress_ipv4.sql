@@ -11,28 +11,13 @@
 -- references: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html,
 --   https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html
 -- frameworks: cis-5.0:5.3, cis-3.0:5.2
-WITH open_rules AS (
-    SELECT account_id, region, group_id,
-           string_agg(security_group_rule_id || ' (' || CASE WHEN ip_protocol = '-1' THEN 'all traffic'
-                      ELSE ip_protocol || ' ' || from_port || '-' || to_port END || ')', ', '
-                      ORDER BY security_group_rule_id) AS rules
-    FROM ec2_security_group_rules
-    WHERE NOT is_egress AND cidr_ipv4 = '0.0.0.0/0'
-      AND (ip_protocol = '-1'
-           OR (ip_protocol IN ('tcp', '6') AND (from_port = -1
-               OR (from_port <= 22 AND to_port >= 22) OR (from_port <= 3389 AND to_port >= 3389))))
-    GROUP BY account_id, region, group_id
-)
 SELECT
-    g.account_id,
-    g.region,
-    'arn:' || s.partition || ':ec2:' || g.region || ':' || g.account_id || ':security-group/' || g.group_id
-        AS resource_id,
-    CASE WHEN o.rules IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
-    CASE WHEN o.rules IS NULL
-         THEN 'Security group ' || g.group_id || ' in ' || g.region || ' admits no traffic from 0.0.0.0/0 to ports 22 or 3389.'
-         ELSE 'Security group ' || g.group_id || ' in ' || g.region || ' admits 0.0.0.0/0 to port 22 or 3389: ' || o.rules || '.'
+    account_id,
+    region,
+    resource_id,
+    CASE WHEN open_rules IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
+    CASE WHEN open_rules IS NULL
+         THEN 'Security group ' || group_id || ' in ' || region || ' admits no traffic from 0.0.0.0/0 to ports 22 or 3389.'
+         ELSE 'Security group ' || group_id || ' in ' || region || ' admits 0.0.0.0/0 to port 22 or 3389: ' || open_rules || '.'
     END AS reason
-FROM ec2_security_groups AS g
-CROSS JOIN sounding_snapshot AS s
-LEFT JOIN open_rules AS o ON o.account_id = g.account_id AND o.region = g.region AND o.group_id = g.group_id
+FROM security_group_exposure(['0.0.0.0/0'], [22, 3389])

@@ -10,26 +10,13 @@
 --   from known ranges only.
 -- references: https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 -- frameworks: cis-5.0:5.1.2
-WITH open_rules AS (
-    SELECT account_id, region, group_id,
-           string_agg(security_group_rule_id || ' from ' || coalesce(cidr_ipv4, cidr_ipv6), ', '
-                      ORDER BY security_group_rule_id) AS rules
-    FROM ec2_security_group_rules
-    WHERE NOT is_egress AND (cidr_ipv4 = '0.0.0.0/0' OR cidr_ipv6 = '::/0')
-      AND (ip_protocol = '-1'
-           OR (ip_protocol IN ('tcp', '6') AND (from_port = -1 OR (from_port <= 445 AND to_port >= 445))))
-    GROUP BY account_id, region, group_id
-)
 SELECT
-    g.account_id,
-    g.region,
-    'arn:' || s.partition || ':ec2:' || g.region || ':' || g.account_id || ':security-group/' || g.group_id
-        AS resource_id,
-    CASE WHEN o.rules IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
-    CASE WHEN o.rules IS NULL
-         THEN 'Security group ' || g.group_id || ' in ' || g.region || ' does not admit the internet to port 445.'
-         ELSE 'Security group ' || g.group_id || ' in ' || g.region || ' admits the internet to port 445: ' || o.rules || '.'
+    account_id,
+    region,
+    resource_id,
+    CASE WHEN open_rules IS NULL THEN 'PASS' ELSE 'FAIL' END AS status,
+    CASE WHEN open_rules IS NULL
+         THEN 'Security group ' || group_id || ' in ' || region || ' does not admit the internet to port 445.'
+         ELSE 'Security group ' || group_id || ' in ' || region || ' admits the internet to port 445: ' || open_rules || '.'
     END AS reason
-FROM ec2_security_groups AS g
-CROSS JOIN sounding_snapshot AS s
-LEFT JOIN open_rules AS o ON o.account_id = g.account_id AND o.region = g.region AND o.group_id = g.group_id
+FROM security_group_exposure(['0.0.0.0/0', '::/0'], [445])

@@ -24,8 +24,16 @@ ACCOUNT = "111111111111"
 def test_every_object_is_loaded_after_what_it_reads() -> None:
     library = load_library()
     names = [o.name for o in library.objects]
-    assert sorted(names) == ["account_arn", "account_regions", "events_alert_rules", "org_members", "org_scopes"]
+    assert sorted(names) == ["account_arn", "account_regions", "admits_tcp_port", "alerting_event_rules",
+                             "api_call_events",
+                             "customer_policies", "events_alert_rules", "global_region", "home_trails",
+                             "iam_active_keys",
+                             "iam_attached_policies",
+                             "metric_alarm_coverage", "org_members", "org_scopes", "s3_object_event_trails",
+                             "security_group_exposure", "trail_reach", "unseen_org_trails"]
+    assert names.index("home_trails") < names.index("trail_reach") < names.index("metric_alarm_coverage")
     assert names.index("org_scopes") < names.index("org_members")
+    assert names.index("account_arn") < names.index("metric_alarm_coverage")
     for position, obj in enumerate(library.objects):
         assert not (obj.reads & set(names[position:]) - {obj.name}), obj.name
 
@@ -38,6 +46,70 @@ def test_dependencies_are_found_from_the_sql() -> None:
     assert library.find("org_scopes").reads >= {"organizations_organization", "sounding_accounts"}
     assert library.find("account_arn").reads >= {"sounding_snapshot"}
     assert library.find("org_members").reads >= {"org_scopes", "organizations_organization"}
+    assert library.find("trail_reach").reads >= {"home_trails", "organizations_organization"}
+    assert library.find("alerting_event_rules").reads >= {"events_alert_rules", "event_pattern_admits"}
+    assert library.find("s3_object_event_trails").reads >= {
+        "home_trails", "trail_reach", "cloudtrail_trail_status", "cloudtrail_event_selectors"}
+    assert library.find("metric_alarm_coverage").reads >= {
+        "home_trails", "trail_reach", "cloudtrail_trail_status", "logs_metric_filters",
+        "cloudwatch_alarms", "sns_subscriptions", "sounding_accounts", "sounding_snapshot", "account_arn",
+        "filter_pattern_matches"}
+
+
+def test_a_table_macro_is_told_from_a_scalar_macro() -> None:
+    """CREATE MACRO ... AS TABLE returns rows (called in FROM, with columns); AS expression returns a value."""
+    library = load_library()
+    assert [(m.name, m.returns_table) for m in library.macros] == [
+        ("account_arn", False), ("admits_tcp_port", False), ("alerting_event_rules", True), ("api_call_events", False),
+        ("global_region", False),
+        ("metric_alarm_coverage", True), ("s3_object_event_trails", True), ("security_group_exposure", True)]
+    assert [o.name for o in library.row_sources] == [
+        o.name for o in library.objects
+        if o.kind == "view" or o.returns_table]
+    assert {o.name for o in library.row_sources if o.kind == "macro"} == {
+        "alerting_event_rules", "metric_alarm_coverage", "s3_object_event_trails", "security_group_exposure"}
+    assert library.find("metric_alarm_coverage").signature == "metric_alarm_coverage(events)"
+
+
+@pytest.mark.parametrize(("protocol", "from_port", "to_port", "port", "admitted"), [
+    ("-1", None, None, 22, True),  # all traffic
+    ("tcp", 22, 22, 22, True),
+    ("6", 0, 65535, 3389, True),  # network ACL entries name TCP by number
+    ("tcp", None, None, 445, True),  # no port range: every port
+    ("tcp", -1, -1, 445, True),
+    ("tcp", 23, 3388, 22, False),
+    ("udp", 0, 65535, 22, False),
+    ("17", None, None, 22, False),
+])
+def test_admits_tcp_port_follows_ec2_rule_semantics(protocol: str, from_port: int | None, to_port: int | None,
+                                                    port: int, admitted: bool) -> None:
+    """EC2 security group rules and network ACL entries: -1 is every protocol, a missing range every port."""
+    import duckdb
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("admits_tcp_port").statement)
+        (result,) = con.execute("SELECT admits_tcp_port(?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)",
+                                [protocol, from_port, to_port, port]).fetchone()
+    assert result is admitted
+
+
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "unknown"])
+def test_global_region_is_the_collectors_home_region(partition: str) -> None:
+    """Rules and the collector agree on where a partition's global services answer."""
+    import duckdb
+    from sounding.collector.aws import home_region
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("global_region").statement)
+        (region,) = con.execute("SELECT global_region(?)", [partition]).fetchone()
+    assert region == home_region(partition)
+
+
+def test_a_rule_calling_a_table_macro_depends_on_the_tables_it_reads() -> None:
+    checked = check_sql("SELECT * FROM metric_alarm_coverage(api_call_events('iam.amazonaws.com', ['CreateUser']))")
+    collected = {n for n in tables_read(checked.tables | checked.functions) if n in TABLES_BY_NAME}
+    assert collected == {"cloudtrail_trails", "cloudtrail_trail_status", "organizations_organization",
+                         "logs_metric_filters", "cloudwatch_alarms", "sns_subscriptions"}
 
 
 def test_a_rule_reading_a_view_depends_on_its_collected_tables() -> None:
@@ -61,7 +133,7 @@ def test_a_users_rule_folder_named_lib_is_skipped_too(tmp_path: Path) -> None:
 
 def test_every_view_column_is_documented() -> None:
     described = describe_library()
-    for view in load_library().views:
+    for view in load_library().row_sources:
         assert [name for name, _ in view.columns] == [name for name, _ in described[view.name]], view.name
     for macro in load_library().macros:
         assert all(doc for _, doc in macro.params), macro.name
@@ -93,12 +165,47 @@ def test_a_gap_behind_a_shared_view_makes_the_rule_error(tmp_path: Path) -> None
     assert statuses == {"ERROR"}
 
 
+@pytest.mark.parametrize(("gaps", "status"), [
+    ([], "FAIL"),
+    ([{"account_id": ACCOUNT, "region": "us-east-1", "table": "sns_subscriptions", "error_code": "AccessDenied"}],
+     "ERROR"),
+])
+def test_a_gap_behind_a_table_macro_makes_the_rule_error(tmp_path: Path, gaps: list[dict[str, str]],
+                                                         status: str) -> None:
+    """A table the macro reads (not the rule) was not collected: the rule's verdict is ERROR, never FAIL."""
+    snapshot = build_snapshot(tmp_path / "snap", {}, accounts=[ACCOUNT], gaps=gaps)
+    rule = load_rule(write_rule(tmp_path / "rules", "calls_table_macro",
+                                "SELECT account_id, region, resource_id, "
+                                "CASE WHEN passing IS NULL THEN 'FAIL' ELSE 'PASS' END AS status, 'r' AS reason "
+                                "FROM metric_alarm_coverage(api_call_events('iam.amazonaws.com', ['CreateUser']))"))
+    findings = evaluate(open_snapshot(snapshot), [rule]).findings
+    assert [(f.account_id, f.status) for f in findings] == [(ACCOUNT, status)]
+    assert ("sns_subscriptions" in findings[0].reason) == bool(gaps)
+
+
+def test_api_call_events_builds_one_record_per_event_name() -> None:
+    import json
+
+    import duckdb
+
+    with duckdb.connect(":memory:") as con:
+        con.execute(load_library().find("api_call_events").statement)
+        (events,) = con.execute("SELECT api_call_events('kms.amazonaws.com', ['DisableKey', 'ScheduleKeyDeletion'])"
+                                ).fetchone()
+    assert [json.loads(e) for e in events] == [
+        {"sourceIPAddress": "198.51.100.7", "eventType": "AwsApiCall", "userIdentity": {"type": "IAMUser"},
+         "eventSource": "kms.amazonaws.com", "eventName": name} for name in ("DisableKey", "ScheduleKeyDeletion")]
+
+
 @pytest.mark.parametrize(("text", "problem"), [
     ("-- doc: d\nCREATE VIEW other AS SELECT 1", "defines other, but the file is named thing"),
     ("CREATE VIEW thing AS SELECT 1", "header lacks doc"),
     ("-- doc: d\nCREATE VIEW thing AS SELECT getenv('HOME')", "function getenv() is not allowed"),
     ("-- doc: d\nCREATE TABLE thing AS SELECT 1", "holds one CREATE VIEW"),
     ("-- doc: d\nCREATE MACRO thing(a) AS a", "document each parameter"),
+    ("-- doc: d\n-- param a: A.\n-- column b: B.\nCREATE MACRO thing(a) AS a", "a scalar macro returns one value"),
+    ("-- doc: d\n-- param a: A.\nCREATE MACRO thing(a) AS TABLE SELECT getenv('HOME') AS b",
+     "function getenv() is not allowed"),
     ("-- doc: d\nCREATE VIEW thing AS SELECT FROM WHERE", "SQL does not parse"),
 ])
 def test_a_defective_library_file_is_an_input_error(tmp_path: Path, text: str, problem: str) -> None:

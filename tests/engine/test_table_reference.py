@@ -66,6 +66,21 @@ def test_markdown_section_of_a_table() -> None:
            "| `account_id` | VARCHAR | The AWS account the row was read from. |\n" in render_markdown([SPEC])
 
 
+def test_a_table_macro_in_full() -> None:
+    """Its signature and kind, its parameters, then its columns with the types DuckDB gives them."""
+    text = render_table("security_group_exposure")
+    assert text.startswith("security_group_exposure(sources, ports) (shared table macro, "
+                           "rules/_lib/security_group_exposure.sql)\n")
+    assert "\nParameter  Doc\n" in text
+    assert [line.split()[:2] for line in text.split("Column", 1)[1].splitlines()[2:]] == [
+        ["account_id", "VARCHAR"], ["region", "VARCHAR"], ["group_id", "VARCHAR"], ["resource_id", "VARCHAR"],
+        ["open_rules", "VARCHAR"]]
+    row = next(line for line in render_index([SPEC]).splitlines() if line.startswith("security_group_exposure("))
+    assert row.split()[:5] == ["security_group_exposure(sources,", "ports)", "table", "macro",
+                               "rules/_lib/security_group_exposure.sql"]
+    assert "`security_group_exposure(sources, ports)` (table macro): " in render_markdown([SPEC])
+
+
 def test_unknown_table_is_an_input_error() -> None:
     """A name that is neither declared nor a meta table."""
     with pytest.raises(InputError, match="no such table"):

@@ -14,14 +14,11 @@ import os
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import botocore
 import pytest
-from botocore.stub import Stubber
-from sounding.collector.aws import AccountClients, CallCounter
-from sounding.collector.run import run_table
 from sounding.collector.tables import TABLES_BY_NAME
-from sounding.collector.values import coerce
+
+from tests.collector.tables.scope_rows import stubbed_rows
 
 # Fan-out tables get one parent row; the example answers for the user or policy it was asked about.
 PARENT = {"user_name": "Alice", "policy_id": "p-FullAWSAccess", "name": "examplebucket",
@@ -129,15 +126,8 @@ def test_documented_example_response_becomes_these_rows(table: str, monkeypatch:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     spec = TABLES_BY_NAME[table]
-    clients = AccountClients(boto3.Session(region_name="us-east-1"), CallCounter())
-    client = clients.get(spec.service, "us-east-1")
-    method = {api: name for name, api in client.meta.method_to_api_mapping.items()}[spec.operation]
-    with Stubber(client) as stub:
-        stub.add_response(method, _example_output(spec.service, spec.operation))
-        result = run_table(spec, clients, "111122223333", "us-east-1", "us-east-1",
-                           [PARENT] if spec.fan_out else ())
-    assert result.gaps == []
-    rows = [{column.name: coerce(column, row[column.name]) for column in spec.columns} for row in result.rows]
+    rows = stubbed_rows(table, _example_output(spec.service, spec.operation), "111122223333",
+                        [PARENT] if spec.fan_out else ())
     nulls = {column.name: None for column in spec.columns}
     assert rows == [{**nulls, **expected} for expected in EXPECTED[table]]
 

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
-from botocore.stub import Stubber
-from sounding.collector.aws import AccountClients, CallCounter
-from sounding.collector.run import run_table
 from sounding.collector.tables import TABLES_BY_NAME
-from sounding.collector.values import coerce
+
+from tests.collector.tables.scope_rows import stubbed_rows
 
 ACCOUNT = "111122223333"
 
@@ -59,13 +56,6 @@ def test_documented_response_becomes_these_rows(table: str, response: dict[str, 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     spec = TABLES_BY_NAME[table]
-    clients = AccountClients(boto3.Session(region_name="us-east-1"), CallCounter())
-    client = clients.get(spec.service, "us-east-1")
-    method = {api: name for name, api in client.meta.method_to_api_mapping.items()}[spec.operation]
-    with Stubber(client) as stub:
-        stub.add_response(method, response)
-        result = run_table(spec, clients, ACCOUNT, "us-east-1", "us-east-1")
-    assert result.gaps == []
-    rows = [{column.name: coerce(column, row[column.name]) for column in spec.columns} for row in result.rows]
+    rows = stubbed_rows(table, response, ACCOUNT)
     nulls = {column.name: None for column in spec.columns}
     assert rows == [{**nulls, **row} for row in expected]

@@ -26,15 +26,16 @@ def test_piped_progress_is_throttled(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_terminal_progress_redraws_one_line_and_keeps_events_above_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """The shared Progress draws it: cut to the terminal's width (80 when unknown) less one, so it never wraps."""
     printer = ProgressPrinter(enabled=True, tty=True)
     printer.every = 0.0
     printer(CollectProgress(accounts_total=1, calls_submitted=2, calls_done=1))
     printer(CollectProgress(accounts_total=1, calls_submitted=2, calls_done=2, event="account 1: 3 regions"))
     printer.close()
     assert capsys.readouterr().err == (
-        "\r\x1b[Kprogress: 0/1 accounts, 1/2 table calls (account x region x table), 0 rows, 0 gaps"
+        "\rprogress: 0/1 accounts, 1/2 table calls (account x region x table), 0 rows, 0 g\x1b[K"
         "\r\x1b[Kaccount 1: 3 regions\n"
-        "\r\x1b[Kprogress: 0/1 accounts, 2/2 table calls (account x region x table), 0 rows, 0 gaps"
+        "\rprogress: 0/1 accounts, 2/2 table calls (account x region x table), 0 rows, 0 g\x1b[K"
         "\r\x1b[K")
 
 

@@ -10,6 +10,8 @@ import duckdb
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.report import csv_report
 
+from tests.engine.report.streams import streamed
+
 
 def test_account_ids_stay_text_for_a_type_inferring_reader(evaluation: Evaluation, tmp_path: Path) -> None:
     """DuckDB's CSV sniffer reads a quoted 012345678901 as VARCHAR with its leading zero; section stays a number."""
@@ -32,19 +34,9 @@ def test_rows_are_quoted_text_and_bare_numbers(evaluation: Evaluation) -> None:
 
 
 def test_write_only_iterates_the_findings(evaluation: Evaluation) -> None:
-    """A generator-backed re-iterable gives the same text as the list."""
-
-    class Stream:
-        """Re-iterable, not indexable."""
-
-        def __init__(self, items: list) -> None:
-            self.items = items
-
-        def __iter__(self):
-            return iter(self.items)
-
+    """A re-iterable stream (not a list) gives the same text as the list."""
     out = io.StringIO()
-    csv_report.write(dataclasses.replace(evaluation, findings=Stream(list(evaluation.findings))), out)
+    csv_report.write(streamed(evaluation), out)
     assert out.getvalue() == csv_report.render(evaluation)
 
 

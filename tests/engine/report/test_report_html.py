@@ -6,7 +6,6 @@ import base64
 import hashlib
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +18,7 @@ from sounding.engine.report.html_charts import TOP_ACCOUNTS, Counts, charts
 from sounding.engine.report.html_data import decode, escape_line, json_script, unescape_line
 
 from benchmarks.chromium import Chromium, chromium_binary
+from tests.engine.report.streams import streamed
 
 
 class PageOutline(HTMLParser):
@@ -90,16 +90,6 @@ def as_tuple(f: Finding) -> tuple:
             f.details, f.waived, f.waiver_reason)
 
 
-class OnlyIterable:
-    """Findings that can only be iterated, like the snapshot-v2 stream: no len, no index, no slice."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self._findings = findings
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(list(self._findings))
-
-
 def test_self_contained(evaluation: Evaluation) -> None:
     """No URL attribute, no link; one executable script, allowed by its hash in a CSP that forbids every load."""
     page = outline(html.render(evaluation))
@@ -126,8 +116,7 @@ def test_columns_hold_every_finding_exactly(evaluation: Evaluation) -> None:
 
 def test_only_iterates_the_findings(evaluation: Evaluation) -> None:
     """A findings stream that cannot be indexed or counted gives the same bytes as the list."""
-    streamed = replace(evaluation, findings=OnlyIterable(evaluation.findings))
-    assert html.render(streamed) == html.render(evaluation)
+    assert html.render(streamed(evaluation)) == html.render(evaluation)
 
 
 def test_summary_comes_before_findings(evaluation: Evaluation) -> None:

@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.report import junit
 
+from tests.engine.report.streams import streamed
+
 
 def test_structure_and_counts(evaluation: Evaluation) -> None:
     """Suites per section; failure/error/skipped children match every counter, in each suite and in total."""
@@ -68,16 +70,6 @@ def test_case_names_are_unique_per_rule(evaluation: Evaluation) -> None:
 def test_writes_incrementally_from_an_iterable(evaluation: Evaluation) -> None:
     """write() only iterates the findings (a re-iterable stream, not a list) and gives the same text."""
     expected = junit.render(evaluation)
-
-    class Stream:
-        """Re-iterable, but neither indexable nor sized."""
-
-        def __init__(self, items: list) -> None:
-            self.items = items
-
-        def __iter__(self):
-            return iter(self.items)
-
     out = io.StringIO()
-    junit.write(dataclasses.replace(evaluation, findings=Stream(list(evaluation.findings))), out)
+    junit.write(streamed(evaluation), out)
     assert out.getvalue() == expected
