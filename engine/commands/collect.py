@@ -12,6 +12,7 @@ import click
 from sounding.collector.scrub import scrub
 from sounding.engine.commands.common import (
     Progress,
+    check_regions,
     handles_errors,
     is_terminal,
     quiet_option,
@@ -116,17 +117,6 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
         printer.close()
     say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
         f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
-
-
-def check_regions(wanted: list[str], partition: str | None) -> None:
-    """--regions names only regions of the partition (of any, before the caller is known) in botocore's data."""
-    from sounding.collector.aws import partition_regions, unknown_regions
-
-    unknown = unknown_regions(wanted, partition)
-    if unknown:
-        where = f"the {partition} partition" if partition else "any partition"
-        raise InputError("--regions", f"{', '.join(unknown)}: not a region of {where}; valid values: "
-                                      f"{', '.join(partition_regions(partition or 'aws'))}")
 
 
 class ProgressPrinter:

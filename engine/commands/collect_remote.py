@@ -82,7 +82,7 @@ def _run(*, out: Path | str, remote: Any, cluster: str | None, profile: str | No
     from sounding.collector.publish import check_out
     from sounding.collector.s3store import check_s3_out, s3_client, upload_snapshot
     from sounding.collector.tables import select
-    from sounding.engine.commands.collect import check_regions
+    from sounding.engine.commands.common import check_regions
 
     s3 = s3_client(profile) if remote is not None else None
     if remote is not None:

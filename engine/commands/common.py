@@ -275,3 +275,13 @@ def output_option(command: Callable[..., Any]) -> Callable[..., Any]:
                         metavar="FILE", help="Write to FILE instead of stdout (atomically: a complete file or "
                                              "none; a device or FIFO is written in place; '-' is stdout).")(command)
 
+
+def check_regions(wanted: list[str], partition: str | None) -> None:
+    """--regions names only regions of the partition (of any, before the caller is known) in botocore's data."""
+    from sounding.collector.aws import partition_regions, unknown_regions
+
+    unknown = unknown_regions(wanted, partition)
+    if unknown:
+        where = f"the {partition} partition" if partition else "any partition"
+        raise InputError("--regions", f"{', '.join(unknown)}: not a region of {where}; valid values: "
+                                      f"{', '.join(partition_regions(partition or 'aws'))}")

@@ -34,7 +34,8 @@ central AS (
 central_not_enabled AS (
     SELECT m.scope_account_id,
            string_agg(DISTINCT c.account_id || ' in ' || c.region || ' is ' || coalesce(c.configuration_status, 'of unknown status'),
-                      ', ') AS wheres
+                      ', ' ORDER BY c.account_id || ' in ' || c.region || ' is '
+                                    || coalesce(c.configuration_status, 'of unknown status')) AS wheres
     FROM org_members AS m
     JOIN securityhub_organization_configuration AS c ON c.account_id = m.account_id
     WHERE c.configuration_type = 'CENTRAL' AND c.configuration_status IS DISTINCT FROM 'ENABLED'

@@ -34,8 +34,8 @@ home AS (
 per_account AS (
     SELECT
         l.account_id,
-        string_agg(l.good, ', ') FILTER (WHERE l.good IS NOT NULL AND l.region = h.region) AS good,
-        string_agg(l.weak, '; ') FILTER (WHERE l.weak IS NOT NULL AND l.region = h.region) AS weak,
+        string_agg(l.good, ', ' ORDER BY l.good) FILTER (WHERE l.good IS NOT NULL AND l.region = h.region) AS good,
+        string_agg(l.weak, '; ' ORDER BY l.weak) FILTER (WHERE l.weak IS NOT NULL AND l.region = h.region) AS weak,
         string_agg(coalesce(l.good || coalesce(', ' || l.weak, ''), l.weak) || ' in ' || l.region, '; '
             ORDER BY l.region) FILTER (WHERE l.region <> h.region) AS elsewhere
     FROM alerting AS l
