@@ -303,8 +303,8 @@ def run_chain(chain: Sequence[TableSpec], clients: AccountClients, account_id: s
     for spec in chain:
         parents = rows.get(spec.fan_out.parent, []) if spec.fan_out else ()
         if spec.fan_out and call_failed(gaps, spec.fan_out.parent):
-            gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation,
-                            "ParentNotCollected", "other", f"{spec.fan_out.parent} was not collected"))
+            gaps.append(Gap.for_table(spec, account_id=account_id, region=region, error_code="ParentNotCollected",
+                                      error_kind="other", message=f"{spec.fan_out.parent} was not collected"))
             continue
         result = run_table(spec, clients, account_id, region, call_region, parents)
         rows[spec.name] = result.rows
@@ -315,7 +315,8 @@ def run_chain(chain: Sequence[TableSpec], clients: AccountClients, account_id: s
 def chain_failed(chain: Sequence[TableSpec], account_id: str, region: str, exc: BaseException) -> list[Gap]:
     """One gap per table of a chain that failed as a whole."""
     code, kind, message = classify(exc)
-    return [Gap(account_id, region, spec.name, spec.service, spec.operation, code, kind, message) for spec in chain]
+    return [Gap.for_table(spec, account_id=account_id, region=region, error_code=code, error_kind=kind,
+                          message=message) for spec in chain]
 
 
 def call_failed(gaps: Sequence[Gap], table: str) -> bool:
@@ -345,16 +346,16 @@ def administers_organization(account_id: str, organization_rows: Sequence[dict[s
 
 def _unknown_admin_gaps(account_id: str, management_chains: list[list[TableSpec]]) -> list[Gap]:
     """Management-only tables cannot be placed when the organization is unknown: say so per table."""
-    return [Gap(account_id, GLOBAL_REGION, spec.name, spec.service, spec.operation, "OrganizationUnknown",
-                "other", f"{ORGANIZATION_TABLE} was not collected, so whether this account administers "
-                "its organization is unknown")
+    return [Gap.for_table(spec, account_id=account_id, region=GLOBAL_REGION, error_code="OrganizationUnknown",
+                          error_kind="other", message=f"{ORGANIZATION_TABLE} was not collected, so whether this "
+                          "account administers its organization is unknown")
             for chain in management_chains for spec in chain]
 
 
 def _unknown_region_gaps(account_id: str, regional_chains: list[list[TableSpec]]) -> list[Gap]:
     """Regional tables cannot be read when the account's regions are unknown: say so per table."""
-    return [Gap(account_id, GLOBAL_REGION, spec.name, spec.service, spec.operation, "RegionsUnknown",
-                "other", "the account's enabled regions could not be listed")
+    return [Gap.for_table(spec, account_id=account_id, region=GLOBAL_REGION, error_code="RegionsUnknown",
+                          error_kind="other", message="the account's enabled regions could not be listed")
             for chain in regional_chains for spec in chain]
 
 

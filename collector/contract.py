@@ -30,7 +30,7 @@ SCHEMA_FILE = Path(__file__).with_name("manifest.schema.json")
 
 __all__ = ["ALL_TABLES_GAP", "DEFAULT_PARTITION", "FORMAT_NAME", "FORMAT_VERSION", "GLOBAL_REGION", "MANIFEST",
            "READABLE_VERSIONS", "TABLES_DIR", "ContractError", "FileEntry", "Gap", "Manifest", "TableEntry",
-           "iso", "parse_nested", "parse_time", "read_manifest", "sha256_fd", "sha256_file"]
+           "iso", "name_stamp", "parse_nested", "parse_time", "read_manifest", "sha256_fd", "sha256_file"]
 
 
 class ContractError(ValueError):
@@ -42,6 +42,11 @@ def iso(ts: datetime) -> str:
     if ts.tzinfo is None:
         raise ValueError("a snapshot time must carry a time zone")
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def name_stamp(ts: datetime) -> str:
+    """A UTC time as it goes into a file or directory name (sounding-20261201T101500Z): no colons, sortable."""
+    return ts.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def parse_time(text: str) -> datetime:

@@ -28,7 +28,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from sounding.collector.aws import CallCounter, RetrySettings, home_region
 from sounding.collector.contract import MANIFEST, Gap, read_manifest
-from sounding.collector.declarations import GLOBAL_REGION, TableSpec
+from sounding.collector.declarations import TableSpec
 from sounding.collector.gaps import classify
 from sounding.collector.s3store import S3StoreError, S3Url, delete_keys, get_bytes, list_keys, put_bytes, s3_client
 from sounding.collector.write import SnapshotWriter
@@ -150,7 +150,7 @@ def collect_account(job: AccountJob) -> AccountPart:
 def _target(job: AccountJob, session: Any, counter: CallCounter) -> Any:
     """The account as a collection target: reached by AssumeRole (a gap for the whole account when refused)."""
     from sounding.collector.collect import Target
-    from sounding.collector.org import ALL_TABLES_GAP, assumed_session
+    from sounding.collector.org import assumed_session
 
     if not job.role_arn:
         return Target(job.account_id, session, name=job.name, email=job.email, org_admin=True)
@@ -161,8 +161,8 @@ def _target(job: AccountJob, session: Any, counter: CallCounter) -> Any:
         member = assumed_session(sts, job.role_arn, job.external_id, region, job.profile)
     except Exception as exc:  # any failure to get in is recorded as a gap for the whole account (as collector.org)
         code, kind, message = classify(exc)
-        gap = Gap(job.account_id, GLOBAL_REGION, ALL_TABLES_GAP, "sts", "AssumeRole", code, kind,
-                  f"{job.role_arn}: {message}")
+        gap = Gap.for_all_tables(account_id=job.account_id, service="sts", operation="AssumeRole",
+                                 error_code=code, error_kind=kind, message=f"{job.role_arn}: {message}")
         return Target(job.account_id, None, name=job.name, email=job.email, role_arn=job.role_arn, failure=gap)
     return Target(job.account_id, member, name=job.name, email=job.email, role_arn=job.role_arn)
 
@@ -281,16 +281,16 @@ class Assembly:
 
     def _lost(self, job: AccountJob, exc: BaseException) -> None:
         """An account whose task failed on every attempt: unreachable, with the reason as a gap."""
-        from sounding.collector.org import ALL_TABLES_GAP
 
         code, kind, message = classify(exc)
         self.say(f"account {job.account_id}: lost ({type(exc).__name__}: {message})")
         self.lost += 1
         self.accounts[job.account_id] = {"account_id": job.account_id, "name": job.name, "email": job.email,
                                          "role_arn": job.role_arn, "regions": [], "reachable": False}
-        self.gaps.append(Gap(job.account_id, GLOBAL_REGION, ALL_TABLES_GAP, TASK_GAP_SERVICE, TASK_GAP_OPERATION,
-                             code, kind, f"the account's collection task failed on every attempt "
-                                         f"({type(exc).__name__}): {message}"))
+        self.gaps.append(Gap.for_all_tables(
+            account_id=job.account_id, service=TASK_GAP_SERVICE, operation=TASK_GAP_OPERATION, error_code=code,
+            error_kind=kind, message=f"the account's collection task failed on every attempt "
+                                     f"({type(exc).__name__}): {message}"))
 
 
 def collect_on_cluster(client: Any, jobs: Sequence[AccountJob], specs: Sequence[TableSpec], out: Path, *,

@@ -14,7 +14,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sounding.collector.account import Caller
 from sounding.collector.aws import CallCounter, RetrySettings, home_region
 from sounding.collector.collect import Target
-from sounding.collector.declarations import GLOBAL_REGION
 from sounding.collector.gaps import Gap, classify
 from sounding.collector.pool import DaemonPool
 
@@ -129,8 +128,8 @@ def org_targets(session: boto3.Session, caller: Caller, counter: CallCounter, *,
         except Exception as exc:  # any failure to get in is recorded as a gap for the whole account
             code, kind, message = classify(exc)
             say(f"account {account.account_id}: cannot assume {arn} ({code})")
-            gap = Gap(account.account_id, GLOBAL_REGION, ALL_TABLES_GAP, "sts", "AssumeRole", code, kind,
-                      f"{arn}: {message}")
+            gap = Gap.for_all_tables(account_id=account.account_id, service="sts", operation="AssumeRole",
+                                     error_code=code, error_kind=kind, message=f"{arn}: {message}")
             return Target(account.account_id, None, name=account.name, email=account.email, role_arn=arn,
                           failure=gap)
         say(f"account {account.account_id}: assumed {arn}")

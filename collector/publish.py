@@ -29,6 +29,7 @@ from pathlib import Path
 
 from sounding.collector.contract import FORMAT_NAME as FORMAT_MARKER  # what makes a directory a Sounding snapshot
 from sounding.collector.contract import MANIFEST as MANIFEST_NAME
+from sounding.collector.contract import name_stamp
 
 MAX_MANIFEST_BYTES = 1 << 30
 
@@ -148,7 +149,7 @@ def _replace_snapshot(tmp: Path, out: Path) -> None:
 
 def _keep_aside(tmp: Path, out: Path) -> Path:
     """Rename the finished snapshot next to `out` under a name nobody uses, so no collected data is lost."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = name_stamp(datetime.now(UTC))
     for n in range(1000):
         candidate = out.with_name(f"{out.name}.sounding-{stamp}" + (f"-{n}" if n else ""))
         try:

@@ -65,7 +65,8 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
         client = clients.get(spec.service, call_region)
     except Exception as exc:  # a region name botocore refuses (InvalidRegionError), an unknown service
         code, kind, message = classify(exc)
-        result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation, code, kind, message))
+        result.gaps.append(Gap.for_table(spec, account_id=account_id, region=region, error_code=code,
+                                         error_kind=kind, message=message))
         return result
     calls: list[tuple[dict[str, Any], dict[str, Any] | None]]
     if spec.fan_out is None:
@@ -90,8 +91,8 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
                 continue
             if parent is not None:
                 message = f"{_describe(parent, spec)}: {message}"
-            result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation,
-                                   code, kind, message))
+            result.gaps.append(Gap.for_table(spec, account_id=account_id, region=region, error_code=code,
+                                             error_kind=kind, message=message))
             continue
         context = _parent_context(parent)
         for item in items:
@@ -99,8 +100,8 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
             result.rows.append(row)
             problems.update(found)
     if problems:
-        result.gaps.append(Gap(account_id, region, spec.name, spec.service, spec.operation, INVALID_VALUE,
-                               OTHER, describe_problems(problems)))
+        result.gaps.append(Gap.for_table(spec, account_id=account_id, region=region, error_code=INVALID_VALUE,
+                                         error_kind=OTHER, message=describe_problems(problems)))
     return result
 
 

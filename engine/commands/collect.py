@@ -78,7 +78,9 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
     if not org and (accounts or role_name or external_id):
         raise InputError("options", "--accounts, --role-name and --external-id need --org")
     sigterm_as_interrupt()
-    out = out or Path(f"sounding-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+    from sounding.collector.contract import name_stamp
+
+    out = out or Path(f"sounding-{name_stamp(datetime.now(UTC))}")
     wanted_regions = split_values(regions)
     check_regions(wanted_regions, None)
     counter = CallCounter()
