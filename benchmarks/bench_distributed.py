@@ -129,7 +129,7 @@ def assembling(snapshot: Path, copies: int) -> dict[str, Any]:
             tables[name] = TablePart(table.num_rows, hashlib.sha256(data).hexdigest(), data=data)
         started = time.perf_counter()
         for job in jobs:
-            assembly._fold(job, AccountPart(account={**first, "account_id": job.account_id}, gaps=(),
+            assembly.fold(job, AccountPart(account={**first, "account_id": job.account_id}, gaps=(),
                                             api_calls=0, tables=tables))
         folded = time.perf_counter() - started
         now = datetime.now(UTC)

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sounding.collector.contract import Gap
 from sounding.collector.declarations import GLOBAL_REGION, JSON, TableSpec
-from sounding.collector.run import _parent_context
+from sounding.collector.run import parent_context
 from sounding.collector.tables import ALL_TABLES
 from sounding.collector.values import to_arrow_columns
 from sounding.collector.write import EMPTY_PARTITION, SnapshotWriter
@@ -111,7 +111,7 @@ def account_rows(model: AccountModel, specs: Sequence[TableSpec]) -> dict[str, l
                 continue
             parents = [p for p in rows.get(spec.fan_out.parent, []) if p["region"] == region]
             for position, parent in enumerate(parents):
-                context = _parent_context(parent)
+                context = parent_context(parent)
                 table.extend(item_row(spec, item, model.id, region, context)
                              for item in child_items(spec, model, parent, call_region, position))
     return rows

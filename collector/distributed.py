@@ -246,9 +246,9 @@ class Assembly:
         except Exception as exc:  # every attempt failed (a lost worker, KilledWorker, a bug): say so
             self._lost(job, exc)
         else:
-            self._fold(job, part)
+            self.fold(job, part)
 
-    def _fold(self, job: AccountJob, part: AccountPart) -> None:
+    def fold(self, job: AccountJob, part: AccountPart) -> None:
         """Write one account's tables as its parts, after checking each file against its checksum."""
         for name, table in sorted(part.tables.items()):
             if name not in self.specs:

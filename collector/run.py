@@ -94,7 +94,7 @@ def run_table(spec: TableSpec, clients: AccountClients, account_id: str, region:
             result.gaps.append(Gap.for_table(spec, account_id=account_id, region=region, error_code=code,
                                              error_kind=kind, message=message))
             continue
-        context = _parent_context(parent)
+        context = parent_context(parent)
         for item in items:
             row, found = typed_item_row(spec, item, account_id, region, context)
             result.rows.append(row)
@@ -121,7 +121,7 @@ def bind_account(params: dict[str, Any], account_id: str) -> dict[str, Any]:
     return {name: bind(value) for name, value in params.items()}
 
 
-def _parent_context(parent: dict[str, Any] | None) -> dict[str, Any] | None:
+def parent_context(parent: dict[str, Any] | None) -> dict[str, Any] | None:
     """What a fanned-out table's column paths see as `_parent`: the parent's typed columns."""
     if parent is None:
         return None

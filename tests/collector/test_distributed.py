@@ -105,7 +105,7 @@ def assembled(tmp_path: Path, fold: list[tuple[AccountJob, object]]) -> dict:
     assembly = Assembly(client=None, jobs=[j for j, _ in fold], specs=[SPEC], writer=writer)
     for one, outcome in fold:
         if isinstance(outcome, AccountPart):
-            assembly._fold(one, outcome)
+            assembly.fold(one, outcome)
         else:
             assembly._lost(one, outcome)
     writer.finish(started_at=datetime(2026, 1, 1, tzinfo=UTC), finished_at=datetime(2026, 1, 1, tzinfo=UTC),
@@ -135,7 +135,7 @@ def test_a_part_that_does_not_match_its_checksum_is_refused(tmp_path: Path) -> N
                        tables={"iam_users": TablePart(0, "0" * 64, data=data)})
     writer = SnapshotWriter(tmp_path / "snap", [SPEC])
     with pytest.raises(ClusterError, match=f"account {ACCOUNT}: table iam_users does not match its checksum"):
-        Assembly(None, [job()], [SPEC], writer)._fold(job(), part)
+        Assembly(None, [job()], [SPEC], writer).fold(job(), part)
     writer.abort()
     assert list(tmp_path.iterdir()) == []
 
@@ -169,7 +169,7 @@ def test_a_part_of_another_schema_or_row_count_is_refused(tmp_path: Path) -> Non
               "holds 1 rows, not the 2 its worker listed")]
     for part, problem in cases:
         with pytest.raises(ClusterError, match=f"account {ACCOUNT}: table iam_users {problem}"):
-            assembly._fold(job(), AccountPart(account={}, gaps=(), api_calls=0, tables={"iam_users": part}))
+            assembly.fold(job(), AccountPart(account={}, gaps=(), api_calls=0, tables={"iam_users": part}))
     writer.abort()
 
 
