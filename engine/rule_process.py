@@ -294,7 +294,6 @@ def _ending(returncode: int) -> str:
 
 
 _SHARED: RuleWorker | None = None
-_SHARED_LOCK = threading.Lock()
 
 
 def acquire_worker(start: WorkerStart) -> RuleWorker:
@@ -304,13 +303,12 @@ def acquire_worker(start: WorkerStart) -> RuleWorker:
     diff) reuse one worker instead.
     """
     global _SHARED
-    with _SHARED_LOCK:  # evaluations may run on two threads at once (diff evaluates both sides together)
-        if _SHARED is None:
-            _SHARED = RuleWorker(start)
-            atexit.register(_SHARED.close)
-        worker = _SHARED if not _SHARED.in_use else RuleWorker(start)
-        worker.in_use = True
+    if _SHARED is None:
+        _SHARED = RuleWorker(start)
+        atexit.register(_SHARED.close)
+    worker = _SHARED if not _SHARED.in_use else RuleWorker(start)
     worker.load(start)
+    worker.in_use = True
     return worker
 
 

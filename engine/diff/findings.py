@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from sounding.engine.diff.model import (
     NEW_FAILURE,
@@ -30,12 +29,11 @@ def diff_findings(old: Snapshot, new: Snapshot, rules: Sequence[Rule], *,
     drift.rules_not_compared = [skipped[r] for r in sorted(skipped)]
     compared = [r for r in rules if r.id not in skipped]
     if progress:
-        progress("evaluate OLD and NEW")
-    # Each side's rules run in its own worker process, so the two evaluations overlap: one side's SQL
-    # runs while the other side's rows are spooled. Each result depends only on its own snapshot.
-    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="sounding-diff") as pool:
-        sides = [pool.submit(evaluate, snapshot, compared, progress=progress) for snapshot in (old, new)]
-        before, after = (side.result().findings for side in sides)
+        progress("evaluate OLD")
+    before = evaluate(old, compared, progress=progress).findings
+    if progress:
+        progress("evaluate NEW")
+    after = evaluate(new, compared, progress=progress).findings
     # Both streams are in report order, which orders finding keys the same way on both sides (the
     # same rules, so the same sections): one merge pass, no finding held beyond the current pair.
     for old_finding, new_finding in _merged(_first_per_key(before), _first_per_key(after)):
