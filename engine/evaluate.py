@@ -13,7 +13,7 @@ from sounding.collector.contract import ALL_TABLES_GAP, GLOBAL_REGION
 from sounding.collector.declarations import TableSpec
 from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import first_line
-from sounding.engine.finding_spool import FindingSpool, FindingStream
+from sounding.engine.finding_spool import FindingSpool, FindingStream, RuleRows
 from sounding.engine.findings import REQUIRED_COLUMNS, Finding
 from sounding.engine.rules import STATUSES, Rule
 from sounding.engine.sandbox import META_TABLES, RuleRefused, Sandbox, check_sql
@@ -25,6 +25,7 @@ DEFAULT_TIMEOUT = 60.0
 # never fewer than RUNAWAY_FLOOR rows; past it the rule is ERROR, saying so.
 RUNAWAY_FACTOR = 2
 RUNAWAY_FLOOR = 100_000
+_STATUS_SET = frozenset(STATUSES)
 
 
 @dataclass
@@ -74,8 +75,7 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
             if progress:
                 progress(f"[{number}/{len(rules)}] {rule.id}")
             found = run_rule(sandbox, rule, known, timeout=timeout, cap=cap, spool=spool)
-            found.sort(key=Finding.sort_key)
-            spool.add(found)
+            spool.add_rule(rule, found)  # sorted in the spool's database, ties in the order found
             del found
     finally:
         sandbox.close()
@@ -98,36 +98,37 @@ class RuleCap:
 
 
 def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: float, cap: RuleCap,
-             spool: FindingSpool) -> list[Finding]:
-    """The findings of one rule, with gaps in its data turned into ERROR."""
+             spool: FindingSpool) -> RuleRows:
+    """The findings of one rule, as columns, with gaps in its data turned into ERROR."""
     snapshot = sandbox.snapshot
     try:
         checked = check_sql(rule.sql)
     except RuleRefused as exc:
-        return [rule_error(snapshot, rule, f"rule refused: {exc}")]
+        return RuleRows.of([rule_error(snapshot, rule, f"rule refused: {exc}")])
     unknown = sorted(checked.tables - known_tables)
     if unknown:
-        return [rule_error(snapshot, rule, f"reads table {unknown[0]}, which no declaration provides")]
+        return RuleRows.of([rule_error(snapshot, rule, f"reads table {unknown[0]}, which no declaration provides")])
     missing = sorted(tables_read(checked.tables | checked.functions) & sandbox.missing)
     if missing:
-        return [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
-                                 resource_id=account_resource(a["account_id"], snapshot.partition),
-                                 reason=f"table {missing[0]} was not collected in this snapshot")
-                for a in snapshot.accounts] or [rule_error(snapshot, rule, f"table {missing[0]} was not collected")]
+        return RuleRows.of(
+            [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
+                              resource_id=account_resource(a["account_id"], snapshot.partition),
+                              reason=f"table {missing[0]} was not collected in this snapshot")
+             for a in snapshot.accounts] or [rule_error(snapshot, rule, f"table {missing[0]} was not collected")])
     try:
         columns, rows = sandbox.run(checked.query, timeout=timeout, max_rows=cap.rows)
     except duckdb.InterruptException:
-        return [rule_error(snapshot, rule, f"stopped: ran longer than {timeout:g} s")]
+        return RuleRows.of([rule_error(snapshot, rule, f"stopped: ran longer than {timeout:g} s")])
     except duckdb.OutOfMemoryException:
-        return [rule_error(snapshot, rule, "stopped: exceeded the memory limit")]
+        return RuleRows.of([rule_error(snapshot, rule, "stopped: exceeded the memory limit")])
     except duckdb.Error as exc:
-        return [rule_error(snapshot, rule, f"query failed: {first_line(exc)}")]
+        return RuleRows.of([rule_error(snapshot, rule, f"query failed: {first_line(exc)}")])
     try:
-        findings = to_findings(rule, columns, rows, cap)
+        found = to_rule_rows(columns, rows, cap)
     except ValueError as exc:
-        return [rule_error(snapshot, rule, f"invalid output: {exc}")]
+        return RuleRows.of([rule_error(snapshot, rule, f"invalid output: {exc}")])
     del rows
-    return apply_gaps(snapshot, rule, findings, tables_read(checked.tables | checked.functions), spool)
+    return apply_gaps(snapshot, found, tables_read(checked.tables | checked.functions), spool)
 
 
 def tables_read(names: frozenset[str]) -> frozenset[str]:
@@ -135,8 +136,8 @@ def tables_read(names: frozenset[str]) -> frozenset[str]:
     return load_library().dependencies(names)
 
 
-def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], cap: RuleCap | int) -> list[Finding]:
-    """Validate a rule's output rows and wrap them as findings."""
+def to_rule_rows(columns: list[str], rows: list[tuple[Any, ...]], cap: RuleCap | int) -> RuleRows:
+    """Validate a rule's output rows and split them into columns, in bulk (no object per row)."""
     cap = cap if isinstance(cap, RuleCap) else RuleCap(cap, None)
     lowered = [c.lower() for c in columns]
     absent = [c for c in REQUIRED_COLUMNS if c not in lowered]
@@ -147,21 +148,41 @@ def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], cap
     if len(rows) > cap.rows:
         raise ValueError(cap.message())
     index = {c: i for i, c in enumerate(lowered)}
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in lowered]
+    required = {name: list(by_column[index[name]]) for name in REQUIRED_COLUMNS}
+    _check_required(required)
     extras = [c for c in lowered if c not in REQUIRED_COLUMNS]
-    findings = []
-    for row in rows:
-        values = {}
-        for name in REQUIRED_COLUMNS:
-            value = row[index[name]]
-            if not isinstance(value, str):
-                kind = "NULL" if value is None else type(value).__name__
-                raise ValueError(f"column {name} must be VARCHAR and not NULL; got {kind}")
-            values[name] = value
-        if values["status"] not in STATUSES:
-            raise ValueError(f"status '{values['status'][:40]}' is not one of {', '.join(STATUSES)}")
-        details = {c: plain(row[index[c]]) for c in extras}
-        findings.append(Finding.for_rule(rule, details=details, **values))
-    return findings
+    details: list[dict[str, Any] | None] = [None] * len(rows)
+    if extras:
+        extra_rows = zip(*(by_column[index[c]] for c in extras), strict=True)
+        details = [{c: plain(v) for c, v in zip(extras, values, strict=True)} for values in extra_rows]
+    return RuleRows(details=details, **required)
+
+
+def _check_required(required: dict[str, list[Any]]) -> None:
+    """Raise for the first row (in output order) with a required column not VARCHAR, or an unknown status."""
+    first_bad: tuple[int, int, Any] | None = None  # (row, column position, value)
+    for position, name in enumerate(REQUIRED_COLUMNS):
+        values = required[name]
+        if all(type(v) is str for v in values):
+            continue
+        row = next(i for i, v in enumerate(values) if not isinstance(v, str))
+        if first_bad is None or (row, position) < first_bad[:2]:
+            first_bad = (row, position, values[row])
+    statuses = required["status"]
+    checked = statuses if first_bad is None else statuses[:first_bad[0]]  # every one a str
+    bad_status = None if set(checked) <= _STATUS_SET else next(i for i, s in enumerate(checked) if s not in _STATUS_SET)
+    if first_bad is not None and (bad_status is None or first_bad[0] <= bad_status):
+        value = first_bad[2]
+        kind = "NULL" if value is None else type(value).__name__
+        raise ValueError(f"column {REQUIRED_COLUMNS[first_bad[1]]} must be VARCHAR and not NULL; got {kind}")
+    if bad_status is not None:
+        raise ValueError(f"status '{statuses[bad_status][:40]}' is not one of {', '.join(STATUSES)}")
+
+
+def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], cap: RuleCap | int) -> list[Finding]:
+    """Validate a rule's output rows and wrap them as findings."""
+    return to_rule_rows(columns, rows, cap).findings(rule)
 
 
 def plain(value: Any) -> Any:
@@ -181,29 +202,29 @@ def plain(value: Any) -> Any:
     return value
 
 
-def apply_gaps(snapshot: Snapshot, rule: Rule, findings: list[Finding], tables: frozenset[str],
-               spool: FindingSpool) -> list[Finding]:
+def apply_gaps(snapshot: Snapshot, found: RuleRows, tables: frozenset[str], spool: FindingSpool) -> RuleRows:
     """Findings in a scope whose data was not collected become ERROR; an uncovered scope gets one.
 
     The matching is a join in the spool's database (gaps are loaded there once), not gaps x findings.
     """
     if not snapshot.gaps:
-        return findings
-    scopes = sorted({(f.account_id, f.region) for f in findings})
+        return found
+    row_scopes = list(zip(found.account_id, found.region, strict=True))
+    scopes = sorted(set(row_scopes))
     first, uncovered = spool.gap_matches(scopes, tables)
     gap_of = {scopes[i]: gap for i, gap in first.items()}
-    for finding in findings:
-        gap = gap_of.get((finding.account_id, finding.region))
-        if gap is None:
-            continue
-        finding.details = {**finding.details, "status_without_gap": finding.status}
-        finding.status = "ERROR"
-        finding.reason = gap_reason(gap)
+    if gap_of:
+        for i, scope in enumerate(row_scopes):
+            gap = gap_of.get(scope)
+            if gap is None:
+                continue
+            found.details[i] = {**(found.details[i] or {}), "status_without_gap": found.status[i]}
+            found.status[i] = "ERROR"
+            found.reason[i] = gap_reason(gap)
     for gap in uncovered:
-        findings.append(Finding.for_rule(
-            rule, status="ERROR", account_id=gap["account_id"], region=gap["region"],
-            resource_id=account_resource(gap["account_id"], snapshot.partition), reason=gap_reason(gap)))
-    return findings
+        found.append(status="ERROR", account_id=gap["account_id"], region=gap["region"],
+                     resource_id=account_resource(gap["account_id"], snapshot.partition), reason=gap_reason(gap))
+    return found
 
 
 def gap_reason(gap: dict[str, str]) -> str:

@@ -13,13 +13,16 @@ import shutil
 import tempfile
 import weakref
 from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute
 from sounding.collector.contract import GAP_FIELDS, GLOBAL_REGION
 from sounding.engine.findings import STATUS_ORDER, Finding
+from sounding.engine.rules import Rule
 
 BATCH_ROWS = 10_000
 SPOOL_MEMORY = "256MB"
@@ -29,6 +32,52 @@ _SCHEMA = pa.schema([("seq", pa.int64()), ("section", pa.int64()), *((c, pa.stri
                      ("waived", pa.bool_()), ("waiver_reason", pa.string())])
 _STATUS_RANK = "CASE status " + " ".join(f"WHEN '{s}' THEN {n}" for s, n in STATUS_ORDER.items()) + " ELSE 9 END"
 ORDER = f"section, rule_id, account_id, region, resource_id, {_STATUS_RANK}, reason, seq"
+# One rule's findings share section and rule: Finding.sort_key's order within a rule, ties by position.
+_KEY_SCHEMA = pa.schema([("pos", pa.int64()), ("account_id", pa.string()), ("region", pa.string()),
+                         ("resource_id", pa.string()), ("rank", pa.int8()), ("reason", pa.string())])
+
+
+def _details_text(details: dict[str, Any] | None) -> str | None:
+    """How the spool keeps a finding's details: JSON text, NULL when empty."""
+    return json.dumps(details, ensure_ascii=False) if details else None
+
+
+@dataclass
+class RuleRows:
+    """One rule's findings as columns (what a rule returned, validated), before they are spooled."""
+
+    status: list[str]
+    account_id: list[str]
+    region: list[str]
+    resource_id: list[str]
+    reason: list[str]
+    details: list[dict[str, Any] | None] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, findings: Sequence[Finding]) -> RuleRows:
+        """Columns of findings built one by one (errors, missing tables)."""
+        return cls(status=[f.status for f in findings], account_id=[f.account_id for f in findings],
+                   region=[f.region for f in findings], resource_id=[f.resource_id for f in findings],
+                   reason=[f.reason for f in findings], details=[f.details or None for f in findings])
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def append(self, *, status: str, account_id: str, region: str, resource_id: str, reason: str,
+               details: dict[str, Any] | None = None) -> None:
+        """Add one finding at the end."""
+        self.status.append(status)
+        self.account_id.append(account_id)
+        self.region.append(region)
+        self.resource_id.append(resource_id)
+        self.reason.append(reason)
+        self.details.append(details)
+
+    def findings(self, rule: Rule) -> list[Finding]:
+        """The rows as Finding objects of rule, in their order."""
+        return [Finding.for_rule(rule, status=s, account_id=a, region=g, resource_id=r, reason=why, details=d)
+                for s, a, g, r, why, d in zip(self.status, self.account_id, self.region, self.resource_id,
+                                               self.reason, self.details, strict=True)]
 
 
 def _connect(directory: Path) -> duckdb.DuckDBPyConnection:
@@ -44,6 +93,19 @@ def _connect(directory: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+_GAP_ORDER = ("account_id", "region", "table", "operation")
+
+
+def _nulls_last(value: str | None) -> tuple[bool, str]:
+    """A sort key placing a missing value after every string."""
+    return (value is None, value or "")
+
+
+def _affects(gap_region: str, finding_region: str) -> bool:
+    """Whether a gap in gap_region affects a finding in finding_region (same account)."""
+    return gap_region == finding_region or GLOBAL_REGION in (gap_region, finding_region)
+
+
 class FindingSpool:
     """Collects findings rule by rule; `finish()` orders them once and returns the stream."""
 
@@ -55,12 +117,9 @@ class FindingSpool:
         self.con.register("_schema", _SCHEMA.empty_table())
         self.con.execute("CREATE TABLE spooled AS SELECT * FROM _schema")
         self.con.unregister("_schema")
-        columns: dict[str, Any] = {name: [g[name] for g in gaps] for name in GAP_FIELDS}
-        columns["idx"] = range(len(gaps))
-        self.con.register("_gaps", pa.table(columns, schema=pa.schema([*((n, pa.string()) for n in GAP_FIELDS),
-                                                                       ("idx", pa.int64())])))
-        self.con.execute("CREATE TABLE gaps AS SELECT * FROM _gaps")
-        self.con.unregister("_gaps")
+        # Gaps in the order matching reports them: account, region, table, operation, then manifest order.
+        self._gaps_in_order = [{f: g[f] for f in GAP_FIELDS} for _, g in sorted(
+            enumerate(gaps), key=lambda item: (*(_nulls_last(item[1][f]) for f in _GAP_ORDER), item[0]))]
         self._seq = 0
 
     def add(self, findings: Sequence[Finding]) -> None:
@@ -82,35 +141,64 @@ class FindingSpool:
             self.con.execute("INSERT INTO spooled SELECT * FROM _batch")
             self.con.unregister("_batch")
 
+    def add_rule(self, rule: Rule, rows: RuleRows) -> None:
+        """Spool one rule's findings in report order: sorted here (Finding.sort_key), ties in the given order."""
+        total = len(rows)
+        rank = STATUS_ORDER.get
+        table = pa.table({
+            "pos": range(total), "account_id": rows.account_id, "region": rows.region,
+            "resource_id": rows.resource_id, "rank": pa.array([rank(s, 9) for s in rows.status], pa.int8()),
+            "reason": rows.reason,
+        }, schema=_KEY_SCHEMA)
+        # Arrow compares strings by their UTF-8 bytes, which is code point order, as Python's sort does.
+        order = pa.compute.sort_indices(table, sort_keys=[(name, "ascending") for name in _KEY_SCHEMA.names[1:]]
+                                        + [("pos", "ascending")])
+        del table
+        for start in range(0, total, BATCH_ROWS * 10):
+            picked = order[start:start + BATCH_ROWS * 10]
+            count = len(picked)
+            batch = pa.table({
+                "seq": range(self._seq, self._seq + count), "section": pa.repeat(rule.section, count),
+                "rule_id": pa.repeat(rule.id, count), "title": pa.repeat(rule.title, count),
+                "severity": pa.repeat(rule.severity, count),
+                **{name: pa.array(getattr(rows, name), pa.string()).take(picked)
+                   for name in ("status", "account_id", "region", "resource_id", "reason")},
+                "details": pa.array([_details_text(d) for d in rows.details], pa.string()).take(picked),
+                "waived": pa.repeat(False, count), "waiver_reason": pa.repeat("", count),
+            }, schema=_SCHEMA)
+            self._seq += count
+            self.con.register("_batch", batch)
+            self.con.execute("INSERT INTO spooled SELECT * FROM _batch")
+            self.con.unregister("_batch")
+
     def gap_matches(self, scopes: Sequence[tuple[str, str]], tables: Collection[str]) -> tuple[
             dict[int, dict[str, str]], list[dict[str, str]]]:
         """For (account, region) scopes of a rule's findings: the first gap affecting each, and the gaps
         affecting none of them (one per scope), both in the manifest's gap order.
 
         A gap affects a finding of its account in its region, or anywhere when either side is global.
+        Gaps are indexed by account once, so this costs scopes + gaps, never scopes x gaps.
         """
-        self.con.register("_tables", pa.table({"name": list(tables)}, schema=pa.schema([("name", pa.string())])))
-        self.con.register("_scopes", pa.table({"i": range(len(scopes)), "account_id": [s[0] for s in scopes],
-                                               "region": [s[1] for s in scopes]}))
-        try:
-            relevant = ("SELECT *, row_number() OVER (ORDER BY account_id, region, \"table\", operation, idx) AS gno "
-                        "FROM gaps WHERE \"table\" IN (SELECT name FROM _tables) OR \"table\" = '*'")
-            affects = (f"g.account_id = s.account_id "
-                       f"AND (g.region = s.region OR '{GLOBAL_REGION}' IN (g.region, s.region))")
-            fields = ", ".join(f'g."{f}"' for f in GAP_FIELDS)
-            first = self.con.execute(
-                f"WITH g AS ({relevant}) SELECT s.i, {fields} FROM _scopes AS s JOIN g ON {affects} "
-                f"QUALIFY row_number() OVER (PARTITION BY s.i ORDER BY g.gno) = 1").fetchall()
-            picked = ", ".join(f'arg_min(g."{f}", g.gno)' for f in GAP_FIELDS)
-            uncovered = self.con.execute(
-                f"WITH g AS ({relevant}) SELECT {picked} FROM g WHERE NOT EXISTS "
-                f"(SELECT 1 FROM _scopes AS s WHERE {affects}) GROUP BY g.account_id, g.region "
-                f"ORDER BY min(g.gno)").fetchall()
-        finally:
-            self.con.unregister("_tables")
-            self.con.unregister("_scopes")
-        by_scope = {row[0]: dict(zip(GAP_FIELDS, row[1:], strict=True)) for row in first}
-        return by_scope, [dict(zip(GAP_FIELDS, row, strict=True)) for row in uncovered]
+        wanted = set(tables)
+        relevant = [g for g in self._gaps_in_order if g["table"] in wanted or g["table"] == "*"]
+        by_account: dict[str, list[dict[str, str]]] = {}
+        for gap in relevant:
+            by_account.setdefault(gap["account_id"], []).append(gap)
+        regions_of: dict[str, set[str]] = {}
+        first: dict[int, dict[str, str]] = {}
+        for i, (account, region) in enumerate(scopes):
+            regions_of.setdefault(account, set()).add(region)
+            for gap in by_account.get(account, ()):
+                if _affects(gap["region"], region):
+                    first[i] = gap
+                    break
+        uncovered: dict[tuple[str, str], dict[str, str]] = {}
+        for gap in relevant:
+            regions = regions_of.get(gap["account_id"], set())
+            if any(_affects(gap["region"], region) for region in regions):
+                continue
+            uncovered.setdefault((gap["account_id"], gap["region"]), gap)
+        return ({i: dict(gap) for i, gap in first.items()}, [dict(gap) for gap in uncovered.values()])
 
     def finish(self, *, ordered: bool = False) -> FindingStream:
         """The stream of the spooled findings in report order.
@@ -138,9 +226,11 @@ class FindingStream:
         cursor = self._spool.con.cursor()
         try:
             # A plain scan returns rows in insertion order (preserve_insertion_order), which is report order.
-            cursor.execute(f"SELECT {', '.join(COLUMNS)} FROM {self._table} {self._where}")
-            while batch := cursor.fetchmany(BATCH_ROWS):
-                for row in batch:
+            reader = cursor.sql(f"SELECT {', '.join(COLUMNS)} FROM {self._table} {self._where}") \
+                .to_arrow_reader(BATCH_ROWS)
+            # Arrow batches turned into Python column by column: much cheaper than DuckDB's row tuples.
+            for batch in reader:
+                for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
                     yield _finding(row)
         finally:
             cursor.close()

@@ -8,6 +8,7 @@ from json.encoder import py_encode_basestring as _py_encode
 from typing import Any, TextIO
 
 from sounding.engine.evaluate import Evaluation
+from sounding.engine.findings import Finding
 from sounding.engine.report.summary import Tally, snapshot_facts
 from sounding.engine.rules import Rule
 
@@ -15,6 +16,9 @@ try:  # the C implementation json.dumps uses for strings when ensure_ascii=False
     from _json import encode_basestring
 except ImportError:  # pragma: no cover - a Python without the C accelerator
     encode_basestring = _py_encode
+
+
+WRITE_FINDINGS = 1000
 
 
 def rule_metadata(rule: Rule) -> dict[str, Any]:
@@ -46,15 +50,29 @@ def _scalar(value: Any) -> str | None:
     return None
 
 
-def _finding_text(data: dict[str, Any]) -> str:
+def _finding_text(finding: Finding) -> str:
     """One finding at depth 2, byte for byte as json.dumps(indent=2, sort_keys=True, ensure_ascii=False)
-    nests it, without the pure-Python pretty-printer for its flat members."""
-    lines = []
-    for key in sorted(data):
-        value = data[key]
-        text = _scalar(value)
-        lines.append(f"      {encode_basestring(key)}: {text if text is not None else _dumps(value, 3)}")
-    return "{\n" + ",\n".join(lines) + "\n    }"
+    nests Finding.to_dict(); its keys written in sorted order by hand, strings by the C encoder."""
+    section = finding.section
+    text = (f'{{\n      "account_id": {encode_basestring(finding.account_id)},\n'
+            + (f'      "details": {_member(finding.details)},\n' if finding.details else "")
+            + f'      "reason": {encode_basestring(finding.reason)},\n'
+            f'      "region": {encode_basestring(finding.region)},\n'
+            f'      "resource_id": {encode_basestring(finding.resource_id)},\n'
+            f'      "rule_id": {encode_basestring(finding.rule_id)},\n'
+            f'      "section": {section if type(section) is int else _member(section)},\n'
+            f'      "severity": {encode_basestring(finding.severity)},\n'
+            f'      "status": {encode_basestring(finding.status)},\n'
+            f'      "title": {encode_basestring(finding.title)}')
+    if finding.waived:
+        text += f',\n      "waived": true,\n      "waiver_reason": {_member(finding.waiver_reason)}'
+    return text + "\n    }"
+
+
+def _member(value: Any) -> str:
+    """A member's value at depth 3, as json.dumps nests it."""
+    text = _scalar(value)
+    return text if text is not None else _dumps(value, 3)
 
 
 def write(evaluation: Evaluation, out: TextIO) -> None:
@@ -64,11 +82,17 @@ def write(evaluation: Evaluation, out: TextIO) -> None:
     """
     tally = Tally()
     out.write('{\n  "findings": ')
+    texts: list[str] = []  # written WRITE_FINDINGS at a time: one write call per finding costs as much as its text
     first = True
     for finding in evaluation.findings:
         tally.add(finding)
-        out.write("[\n    " if first else ",\n    ")
-        out.write(_finding_text(finding.to_dict()))
+        texts.append(_finding_text(finding))
+        if len(texts) == WRITE_FINDINGS:
+            out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
+            texts.clear()
+            first = False
+    if texts:
+        out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
         first = False
     out.write("[]" if first else "\n  ]")
     rest: dict[str, Any] = {

@@ -109,3 +109,18 @@ def test_timeout_stops_a_rule_and_the_run_goes_on(small_snapshot: Path, tmp_path
     assert [(f.rule_id, f.status, f.reason) for f in findings] == [
         ("aa_forever", "ERROR", "stopped: ran longer than 0.5 s (aa_forever.sql)"),
         ("bb_fine", "PASS", "why")]
+
+
+def test_the_first_bad_row_in_output_order_names_the_error(small_snapshot: Path, tmp_path: Path) -> None:
+    """Rows are validated column by column in bulk, yet the error is the first row's, as a row loop finds it."""
+    rows = ("SELECT * FROM (VALUES (1, 'PASS', 'a'), (2, 'OK', 'a'), (3, 'PASS', NULL)) AS t(n, status, account_id)")
+    sql = (f"SELECT status, account_id, 'global' AS region, 'r' AS resource_id, 'x' AS reason FROM ({rows}) "
+           "ORDER BY n")
+    assert run(small_snapshot, tmp_path, sql) == [
+        ("ERROR", "invalid output: status 'OK' is not one of PASS, FAIL, MANUAL, SKIP, ERROR (under_test.sql)")]
+    bad_first = sql.replace("ORDER BY n", "ORDER BY n DESC")
+    assert run(small_snapshot, tmp_path, bad_first) == [
+        ("ERROR", "invalid output: column account_id must be VARCHAR and not NULL; got NULL (under_test.sql)")]
+    same_row = ("SELECT 'OK' AS status, NULL AS account_id, 'global' AS region, 'r' AS resource_id, 'x' AS reason")
+    assert run(small_snapshot, tmp_path, same_row) == [
+        ("ERROR", "invalid output: column account_id must be VARCHAR and not NULL; got NULL (under_test.sql)")]

@@ -148,3 +148,22 @@ def test_waivers_applied_to_the_stream_reach_the_report(tmp_path: Path) -> None:
         ("111111111111", "FAIL", False), ("222222222222", "FAIL", True)]
     assert report["summary"]["waived"] == 1
     assert [(w["status"], w["matches"]) for w in report["waivers"]] == [("active", 1)]
+
+
+def test_a_rules_columns_are_spooled_in_finding_sort_key_order_ties_kept(tmp_path: Path) -> None:
+    """add_rule sorts in Arrow (UTF-8 bytes) exactly as Python sorts Finding.sort_key (code points), stably."""
+    from sounding.engine.finding_spool import RuleRows
+
+    rng = random.Random(5)
+    texts = ["a", "B", "é", "Z", "ß", "\u00a0x", "日本", "\U0001f600", "a\x00", ""]
+    rule = load_rule(write_rule(tmp_path / "rules", "under_test", "SELECT 1"))
+    rows = RuleRows(status=[], account_id=[], region=[], resource_id=[], reason=[], details=[])
+    for n in range(3_000):
+        rows.append(status=rng.choice(["PASS", "FAIL", "ERROR", "SKIP", "MANUAL"]),
+                    account_id=rng.choice(["111111111111", "222222222222"]), region=rng.choice(REGIONS),
+                    resource_id=rng.choice(texts), reason=rng.choice(texts),
+                    details={"n": n, "text": rng.choice(texts)} if n % 4 else None)
+    spool = FindingSpool()
+    spool.add_rule(rule, rows)
+    expected = sorted(rows.findings(rule), key=Finding.sort_key)  # stable: ties in the given order
+    assert [f.to_dict() for f in spool.finish(ordered=True)] == [f.to_dict() for f in expected]
