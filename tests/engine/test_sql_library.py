@@ -178,7 +178,7 @@ def test_a_gap_behind_a_table_macro_makes_the_rule_error(tmp_path: Path, gaps: l
                                 "SELECT account_id, region, resource_id, "
                                 "CASE WHEN passing IS NULL THEN 'FAIL' ELSE 'PASS' END AS status, 'r' AS reason "
                                 "FROM metric_alarm_coverage(api_call_events('iam.amazonaws.com', ['CreateUser']))"))
-    findings = evaluate(open_snapshot(snapshot), [rule]).findings
+    findings = list(evaluate(open_snapshot(snapshot), [rule]).findings)
     assert [(f.account_id, f.status) for f in findings] == [(ACCOUNT, status)]
     assert ("sns_subscriptions" in findings[0].reason) == bool(gaps)
 
