@@ -314,3 +314,20 @@ def test_attempts_follow_botocore_conventions_end_to_end(moto_server, tmp_path: 
         proxy.stop()
     assert result.returncode == 0, result.stderr
     assert proxy.applied(RESET) == attempts
+
+
+def test_a_file_size_limit_during_collect_is_one_line_and_leaves_nothing(moto_server, tmp_path: Path) -> None:
+    """`ulimit -f` (RLIMIT_FSIZE; a full disk fails the same write path): one line, exit 2, no partial snapshot."""
+    import resource
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8 * 1024, 8 * 1024))  # 8 KiB: the first Parquet parts exceed it
+
+    result = subprocess.run([*SOUNDING, "collect", "--out", str(tmp_path / "snap"), "--services", "iam",
+                             "--regions", "us-east-1", "-q"], capture_output=True, text=True, cwd=tmp_path,
+                            timeout=120, env=dict(os.environ), preexec_fn=limited)
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / 'snap'}: cannot write the snapshot: "), line
+    assert "File too large" in line
+    assert list(tmp_path.iterdir()) == []
