@@ -42,4 +42,3 @@ SELECT
         ELSE 'Root e-mail address ' || k.email || ': confirm it is a company-owned group address protected by MFA.'
     END AS reason
 FROM known AS k
-CROSS JOIN sounding_snapshot AS s

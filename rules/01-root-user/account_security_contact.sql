@@ -21,6 +21,5 @@ SELECT
             || '>.'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN account_alternate_contacts AS c ON c.account_id = a.account_id AND c.contact_type = 'SECURITY'
 WHERE a.reachable

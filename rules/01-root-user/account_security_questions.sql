@@ -25,6 +25,5 @@ SELECT
         || ', that security challenge questions are set (no API reports them); alternate contacts registered: '
         || coalesce(c.types, 'none') || '.' AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN contacts AS c ON c.account_id = a.account_id
 WHERE a.reachable

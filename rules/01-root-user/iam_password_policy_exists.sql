@@ -18,6 +18,5 @@ SELECT
         ELSE 'An account password policy exists (minimum length ' || coalesce(p.minimum_password_length::VARCHAR, 'unset') || ').'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN iam_password_policy AS p ON p.account_id = a.account_id
 WHERE a.reachable

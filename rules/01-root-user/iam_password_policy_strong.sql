@@ -34,6 +34,5 @@ SELECT
         ELSE 'Weak password policy: ' || array_to_string(w.problems, '; ') || '.'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN weak AS w ON w.account_id = a.account_id
 WHERE a.reachable

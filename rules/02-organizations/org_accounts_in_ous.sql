@@ -37,7 +37,6 @@ SELECT
         ELSE 'The account sits directly under the root ' || coalesce(l.parent_id, '(unknown)') || '; move it into an OU.'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN membership AS m ON m.account_id = a.account_id
 LEFT JOIN listed AS l ON l.org_id = m.org_id AND l.member_account_id = a.account_id
 WHERE a.reachable

@@ -20,4 +20,3 @@ SELECT
             || ': SCPs and other organization policies are unavailable; enable all features.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s

@@ -44,5 +44,4 @@ SELECT
             || coalesce(nullif(array_to_string(f.enabled, ', '), ''), 'none') || ').'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN features AS f ON f.org_id = sc.org_id

@@ -47,6 +47,5 @@ SELECT
         ELSE 'Organization ' || sc.org_id || ' has no custom SCP attached to its root, an OU or an account: only FullAWSAccess applies.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN custom AS c ON c.org_id = sc.org_id
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id

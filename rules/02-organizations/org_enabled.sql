@@ -25,7 +25,6 @@ SELECT
             || o.master_account_id || ').'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN (SELECT DISTINCT account_id, org_id, master_account_id FROM organizations_organization) AS o
     ON o.account_id = a.account_id
 WHERE a.reachable

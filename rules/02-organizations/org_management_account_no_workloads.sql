@@ -40,6 +40,5 @@ SELECT
         ELSE 'The management account has no non-default VPC in the ' || c.region_count || ' collected region(s).'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN collected AS c ON c.account_id = sc.account_id
 LEFT JOIN workload_vpcs AS v ON v.account_id = sc.account_id

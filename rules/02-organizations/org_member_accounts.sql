@@ -35,5 +35,4 @@ SELECT
             || 'management account, which SCPs do not restrict.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN listed AS l ON l.org_id = sc.org_id

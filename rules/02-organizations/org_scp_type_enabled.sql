@@ -44,5 +44,4 @@ SELECT
         ELSE 'SERVICE_CONTROL_POLICY is not enabled on root ' || r.root_ids || '.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN roots AS r ON r.org_id = sc.org_id

@@ -46,6 +46,5 @@ SELECT
             || ' ACTIVE account(s): confirm its baseline is governed another way.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN zones AS z ON z.org_id = sc.org_id
 LEFT JOIN listed AS l ON l.org_id = sc.org_id

@@ -74,4 +74,3 @@ SELECT
         ELSE 'No logging trail has insight selectors: ' || v.problems || '.'
     END AS reason
 FROM verdict AS v
-CROSS JOIN sounding_snapshot AS s

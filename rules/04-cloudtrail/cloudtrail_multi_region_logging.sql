@@ -158,4 +158,3 @@ SELECT
         ELSE 'No multi-region trail logs all management events: ' || v.problems || '.'
     END AS reason
 FROM verdict AS v
-CROSS JOIN sounding_snapshot AS s

@@ -60,7 +60,6 @@ judged AS (
         cn.wheres AS central_not_enabled,
         ag.regions AS aggregation_regions
     FROM org_scopes AS sc
-    CROSS JOIN sounding_snapshot AS s
     LEFT JOIN admins AS ad ON ad.scope_account_id = sc.account_id
     LEFT JOIN central AS ce ON ce.scope_account_id = sc.account_id
     LEFT JOIN central_not_enabled AS cn ON cn.scope_account_id = sc.account_id

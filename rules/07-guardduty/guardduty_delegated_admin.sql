@@ -29,7 +29,6 @@ judged AS (
         ad.others,
         coalesce(ad.is_self, false) AS is_self
     FROM org_scopes AS sc
-    CROSS JOIN sounding_snapshot AS s
     LEFT JOIN admins AS ad ON ad.account_id = sc.account_id
 )
 SELECT

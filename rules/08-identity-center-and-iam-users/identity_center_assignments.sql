@@ -39,7 +39,6 @@ judged AS (
         a.n_accounts,
         a.n_assignments
     FROM org_scopes AS sc
-    CROSS JOIN sounding_snapshot AS s
     LEFT JOIN assigned AS a ON a.scope_account_id = sc.account_id
 )
 SELECT

@@ -37,7 +37,6 @@ judged AS (
         i.active_here,
         i.others
     FROM org_scopes AS sc
-    CROSS JOIN sounding_snapshot AS s
     LEFT JOIN instances AS i ON i.scope_account_id = sc.account_id
 )
 SELECT

@@ -25,5 +25,4 @@ SELECT
         ELSE 'Region ' || r.region || ' needs no opt-in.'
     END AS reason
 FROM account_regions AS r
-CROSS JOIN sounding_snapshot AS s
 JOIN sounding_accounts AS a ON a.account_id = r.account_id AND a.reachable

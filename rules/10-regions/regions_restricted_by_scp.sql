@@ -164,6 +164,5 @@ SELECT
             || coalesce('; principals or calls exempted by ' || v.exemptions, '') || '.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id
 LEFT JOIN verdict AS v ON v.org_id = sc.org_id

@@ -49,6 +49,5 @@ SELECT
         ELSE 'No attached SCP denies resource creation conditioned on ec2:Vpc.'
     END AS reason
 FROM org_scopes AS sc
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN guards AS g ON g.org_id = sc.org_id
 LEFT JOIN read_orgs AS ro ON ro.org_id = sc.org_id

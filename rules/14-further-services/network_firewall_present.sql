@@ -27,6 +27,5 @@ SELECT
             || '(a central inspection VPC in another account, or a third-party firewall).'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN firewalls AS f ON f.account_id = a.account_id
 WHERE a.reachable

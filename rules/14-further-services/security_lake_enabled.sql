@@ -29,6 +29,5 @@ SELECT
         ELSE 'No Security Lake data lake in any collected region.'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN lakes AS l ON l.account_id = a.account_id
 WHERE a.reachable

@@ -25,6 +25,5 @@ SELECT
             || '): confirm that Shield Standard is enough for what this account exposes.'
     END AS reason
 FROM sounding_accounts AS a
-CROSS JOIN sounding_snapshot AS s
 LEFT JOIN shield_subscription AS sh ON sh.account_id = a.account_id
 WHERE a.reachable
