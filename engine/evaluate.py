@@ -185,18 +185,18 @@ def to_findings(rule: Rule, columns: list[str], rows: list[tuple[Any, ...]], cap
     return to_rule_rows(columns, rows, cap).findings(rule)
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready copy of a DuckDB value."""
+def plain(value: Any, timestamp: Callable[[datetime], str] = datetime.isoformat) -> Any:
+    """A JSON-ready copy of a DuckDB value; `timestamp` writes datetimes (diff writes them in UTC with a Z)."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return timestamp(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, timestamp) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, timestamp) for v in value]
     if isinstance(value, bytes):
         return value.hex()
     return value

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -18,6 +16,7 @@ from sounding.engine.diff.model import ADDED, CHANGED, REMOVED, RowChange, Table
 from sounding.engine.diff.paths import json_changes
 from sounding.engine.diff.volatile import volatile_columns, volatile_raw_paths
 from sounding.engine.errors import InputError
+from sounding.engine.evaluate import plain as evaluate_plain
 from sounding.engine.snapshot import Snapshot
 from sounding.engine.sql_policy import BASE_CONFIG
 
@@ -173,16 +172,6 @@ def _under(column: str, path: str) -> str:
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready copy of a DuckDB value; timestamps in UTC with a Z."""
-    if isinstance(value, datetime):
-        return iso_utc(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    return value
+    """A JSON-ready copy of a DuckDB value (engine.evaluate.plain); timestamps in UTC with a Z."""
+    return evaluate_plain(value, iso_utc)
 
