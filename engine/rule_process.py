@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from sounding.engine.errors import InputError
+from sounding.engine.rule_output import InvalidOutput, RuleCap, rule_output
 
 # Room above the worker's address space (once its connection is built) beyond memory_limit.
 CHILD_HEADROOM_BYTES = 512 * 1024 * 1024
@@ -72,9 +74,10 @@ def _address_space() -> int:
 def _send(fd: int, value: Any) -> None:
     """Write one length-prefixed pickle."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_HEADER.pack(len(data)) + data)
-    while view:
-        view = view[os.write(fd, view):]
+    for part in (_HEADER.pack(len(data)), data):  # two writes: no copy of a large answer to prepend 8 bytes
+        view = memoryview(part)
+        while view:
+            view = view[os.write(fd, view):]
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
@@ -119,7 +122,7 @@ def _connect(start: WorkerStart) -> duckdb.DuckDBPyConnection:
     snapshot = Snapshot(Path(start.snapshot), start.manifest)
     con = connect_sandbox(snapshot, start.empty_tables, start.memory_limit, start.threads)
     _SNAPSHOT = snapshot  # holds the pinned descriptors DuckDB reads open until the next snapshot
-    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    threads = int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])  # fetched to the end
     # Each DuckDB thread may reserve a malloc arena (64 MB of address space) besides its stack.
     room = _address_space() + start.address_space_limit + threads * PER_THREAD_BYTES
     soft, hard = given
@@ -127,11 +130,29 @@ def _connect(start: WorkerStart) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _answer(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
-    """The outcome of one query, as the parent unpickles it."""
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
+    """A query's columns and rows as DuckDB's Python values (`query`)."""
+    cursor = con.execute(sql)
+    return ("ok", [d[0] for d in cursor.description], cursor.fetchall())
+
+
+def _rule_output(con: duckdb.DuckDBPyConnection, payload: tuple[str, RuleCap]) -> tuple[Any, ...]:
+    """A rule's validated output as an Arrow IPC stream, or why it is not findings."""
+    sql, cap = payload
     try:
-        cursor = con.execute(sql)
-        return ("ok", [d[0] for d in cursor.description], cursor.fetchall())
+        table = rule_output(con, sql, cap)
+    except InvalidOutput as exc:
+        return ("invalid", str(exc))
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return ("arrow", sink.getvalue().to_pybytes())
+
+
+def _answer(con: duckdb.DuckDBPyConnection, kind: str, payload: Any) -> tuple[Any, ...]:
+    """The outcome of one request ("query": rows, "rule": a rule's Arrow output), as the parent unpickles it."""
+    try:
+        return _rule_output(con, payload) if kind == "rule" else _rows(con, payload)
     except duckdb.OutOfMemoryException as exc:
         return ("memory", str(exc))
     except MemoryError:
@@ -143,7 +164,8 @@ def _answer(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[Any, ...]:
 
 
 def _serve(requests: int, answers: int) -> None:
-    """The worker's loop: ("init", start message) builds a connection, ("query", sql) answers one query."""
+    """The worker's loop: ("init", start message) builds a connection, ("query", sql) or ("rule", (sql, cap))
+    answers one query."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the worker; Ctrl-C goes to the parent
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     con: duckdb.DuckDBPyConnection | None = None
@@ -166,7 +188,7 @@ def _serve(requests: int, answers: int) -> None:
                 continue
             _send(answers, ("ready",))
             continue
-        outcome = _answer(con, payload) if con is not None else ("error", "the worker has no snapshot")
+        outcome = _answer(con, kind, payload) if con is not None else ("error", "the worker has no snapshot")
         try:
             _send(answers, outcome)
         except MemoryError:
@@ -249,10 +271,22 @@ class RuleWorker:
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""
+        outcome = self._request("query", sql, timeout)
+        return outcome[1], outcome[2]
+
+    def run_rule(self, sql: str, timeout: float, cap: RuleCap) -> pa.Table:
+        """A rule's validated output (rule_output.OUTPUT_SCHEMA); raises InvalidOutput or DuckDB's exceptions."""
+        outcome = self._request("rule", (sql, cap), timeout)
+        if outcome[0] == "invalid":
+            raise InvalidOutput(outcome[1])
+        return pa.ipc.open_stream(outcome[1]).read_all()
+
+    def _request(self, kind: str, payload: Any, timeout: float) -> tuple[Any, ...]:
+        """Send one request and wait for its answer; raises DuckDB's Interrupt/OutOfMemory/Error exceptions."""
         self._ready()
         deadline = time.monotonic() + timeout
         try:
-            _send(self._requests, ("query", sql))
+            _send(self._requests, (kind, payload))
             header = _read_exactly(self._answers, _HEADER.size, deadline)
             body = _read_exactly(self._answers, _HEADER.unpack(header)[0], deadline) if header else None
         except TimeoutError:
@@ -266,8 +300,8 @@ class RuleWorker:
                 raise duckdb.OutOfMemoryException(f"the rule's process ended with signal {-returncode}")
             raise duckdb.Error(f"the rule's process ended without an answer ({_ending(returncode)})")
         outcome = pickle.loads(body)
-        if outcome[0] == "ok":
-            return outcome[1], outcome[2]
+        if outcome[0] in ("ok", "arrow", "invalid"):
+            return outcome
         raise _ERRORS.get(outcome[0], duckdb.Error)(outcome[1])
 
     def close(self) -> int:
@@ -323,6 +357,8 @@ def main(argv: list[str]) -> None:
     """Entry point of the worker process: serve queries on stdin/stdout until stdin closes or the parent ends."""
     global _GIVEN_ADDRESS_SPACE
     _GIVEN_ADDRESS_SPACE = resource.getrlimit(resource.RLIMIT_AS)
+    # malloc, not jemalloc/mimalloc: an arena allocator's address-space reservations count against RLIMIT_AS.
+    pa.set_memory_pool(pa.system_memory_pool())
     if len(argv) > 1:
         _exit_with_parent(int(argv[1]))
     _serve(sys.stdin.fileno(), sys.stdout.fileno())

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 from sounding.collector.declarations import TableSpec
 from sounding.engine.connection import EmptyTable, connect_sandbox, meta_table_names
+from sounding.engine.rule_output import RuleCap, rule_output
 from sounding.engine.rule_process import (
     CHILD_HEADROOM_BYTES,
     WorkerStart,
@@ -74,6 +76,21 @@ class Sandbox:
         finally:
             timer.cancel()
         return columns, rows
+
+    def run_rule(self, query: str, *, timeout: float, cap: RuleCap) -> pa.Table:
+        """A checked rule query's validated output (rule_output.OUTPUT_SCHEMA), bounded in time and memory.
+
+        Raises InvalidOutput when the rows are not findings, or DuckDB's exceptions.
+        """
+        sql = f"SELECT * FROM ({query}) AS rule_output LIMIT {cap.rows + 1}"
+        if self.worker is not None:
+            return self.worker.run_rule(sql, timeout, cap)
+        timer = threading.Timer(timeout, self.con.interrupt)
+        timer.start()
+        try:
+            return rule_output(self.con, sql, cap)
+        finally:
+            timer.cancel()
 
     def close(self) -> None:
         """Release the connection and stop the worker."""

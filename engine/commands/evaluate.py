@@ -32,7 +32,7 @@ from sounding.engine.commands.common import (
 from sounding.engine.findings import STATUS_ORDER
 from sounding.engine.remote import SNAPSHOT_PATH, SnapshotArg, open_local
 from sounding.engine.report import FORMATS
-from sounding.engine.rules import SEVERITIES
+from sounding.engine.rules import SEVERITIES, severity_rank
 
 ReportWriter = Callable[[Any, TextIO], None]
 
@@ -74,6 +74,7 @@ def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: boo
     """
     from sounding.engine.evaluate import evaluate as run_evaluate
     from sounding.engine.output import write_with
+    from sounding.engine.report.summary import finding_counts
     from sounding.engine.selection import select_rules
     from sounding.engine.snapshot import open_snapshot
     from sounding.engine.waivers import apply_waivers, find_waivers_file, load_waivers
@@ -93,11 +94,11 @@ def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: boo
         for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers)):
             say(warning)
     failing = errors = 0
-    for finding in evaluation.findings:
-        if not finding.waived and finding.status == "FAIL" and fail_on != "none" and finding.at_or_above(fail_on):
-            failing += 1
-        elif not finding.waived and finding.status == "ERROR":
-            errors += 1
+    for _section, severity, status, waived, count in finding_counts(evaluation.findings):  # counted in bulk
+        if not waived and status == "FAIL" and fail_on != "none" and severity_rank(severity) >= severity_rank(fail_on):
+            failing += count
+        elif not waived and status == "ERROR":
+            errors += count
     if statuses:
         evaluation.findings = evaluation.findings.with_statuses(statuses)
     shown = tuple(sorted(set(statuses), key=STATUS_ORDER.__getitem__)) if statuses else None

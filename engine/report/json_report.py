@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from json.encoder import py_encode_basestring as _py_encode
 from typing import Any, TextIO
 
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
+from sounding.engine.report.json_findings import SEPARATOR, finding_texts
 from sounding.engine.report.summary import Tally, snapshot_facts
 from sounding.engine.rules import Rule
 
@@ -78,22 +80,19 @@ def _member(value: Any) -> str:
 def write(evaluation: Evaluation, out: TextIO) -> None:
     """Deterministic JSON: sorted keys, two-space indent, a final newline; the same bytes as one json.dumps.
 
-    Findings are written one at a time, counted for the summary in the same pass.
+    Spooled findings are turned into text in bulk (json_findings) and counted from the spool; findings
+    given as objects are written one at a time and counted in the same pass.
     """
-    tally = Tally()
     out.write('{\n  "findings": ')
-    texts: list[str] = []  # written WRITE_FINDINGS at a time: one write call per finding costs as much as its text
-    first = True
-    for finding in evaluation.findings:
-        tally.add(finding)
-        texts.append(_finding_text(finding))
-        if len(texts) == WRITE_FINDINGS:
-            out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
-            texts.clear()
+    batches = getattr(evaluation.findings, "batches", None)
+    if callable(batches):  # a spooled stream: texts made in bulk, counts from the spool
+        first = True
+        for text in finding_texts(batches(), _finding_text):
+            out.write(("[\n    " + text[len(SEPARATOR):]) if first else text)
             first = False
-    if texts:
-        out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
-        first = False
+        tally = Tally.of(evaluation.findings)
+    else:
+        tally, first = _write_one_by_one(evaluation.findings, out)
     out.write("[]" if first else "\n  ]")
     rest: dict[str, Any] = {
         "rules": {r.id: rule_metadata(r) for r in sorted(evaluation.rules, key=lambda r: r.id)},
@@ -105,6 +104,24 @@ def write(evaluation: Evaluation, out: TextIO) -> None:
     for key in sorted(rest):
         out.write(f",\n  {json.dumps(key)}: {_dumps(rest[key], 1)}")
     out.write("\n}\n")
+
+
+def _write_one_by_one(findings: Iterable[Finding], out: TextIO) -> tuple[Tally, bool]:
+    """Write findings given as objects, counting them; returns the tally and whether there were none."""
+    tally = Tally()
+    texts: list[str] = []  # written WRITE_FINDINGS at a time: one write call per finding costs as much as its text
+    first = True
+    for finding in findings:
+        tally.add(finding)
+        texts.append(_finding_text(finding))
+        if len(texts) == WRITE_FINDINGS:
+            out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
+            texts.clear()
+            first = False
+    if texts:
+        out.write(("[\n    " if first else ",\n    ") + ",\n    ".join(texts))
+        first = False
+    return tally, first
 
 
 def render(evaluation: Evaluation) -> str:

@@ -36,6 +36,22 @@ class Tally:
         self.by_severity[(finding.severity, finding.status)] += 1
         self.by_section[(finding.section, finding.status)] += 1
 
+    def add_count(self, section: int, severity: str, status: str, waived: bool, count: int) -> None:
+        """Count `count` findings that share section, severity, status and waived."""
+        self.total += count
+        self.waived += count if waived else 0
+        self.by_status[status] += count
+        self.by_severity[(severity, status)] += count
+        self.by_section[(section, status)] += count
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding]) -> Tally:
+        """The tally of findings, from finding_counts."""
+        tally = cls()
+        for key in finding_counts(findings):
+            tally.add_count(*key)
+        return tally
+
     def summary(self, rules: int) -> dict[str, Any]:
         """Totals, by status, by severity (status counts) and by section (status counts)."""
         sections = sorted({number for number, _ in self.by_section})
@@ -50,12 +66,18 @@ class Tally:
         }
 
 
+def finding_counts(findings: Iterable[Finding]) -> list[tuple[int, str, str, bool, int]]:
+    """How many findings share (section, severity, status, waived): in bulk for a stream (FindingStream.counts)."""
+    counts = getattr(findings, "counts", None)
+    if callable(counts):
+        return counts()
+    tally = Counter((f.section, f.severity, f.status, f.waived) for f in findings)
+    return sorted((*key, count) for key, count in tally.items())
+
+
 def summarize(evaluation: Evaluation) -> dict[str, Any]:
-    """Totals, by status, by severity (status counts) and by section (status counts): one iteration."""
-    tally = Tally()
-    for finding in evaluation.findings:
-        tally.add(finding)
-    return tally.summary(len(evaluation.rules))
+    """Totals, by status, by severity (status counts) and by section (status counts)."""
+    return Tally.of(evaluation.findings).summary(len(evaluation.rules))
 
 
 def snapshot_facts(snapshot: Snapshot) -> dict[str, Any]:

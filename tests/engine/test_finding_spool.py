@@ -152,7 +152,7 @@ def test_waivers_applied_to_the_stream_reach_the_report(tmp_path: Path) -> None:
 
 def test_a_rules_columns_are_spooled_in_finding_sort_key_order_ties_kept(tmp_path: Path) -> None:
     """add_rule sorts in Arrow (UTF-8 bytes) exactly as Python sorts Finding.sort_key (code points), stably."""
-    from sounding.engine.finding_spool import RuleRows
+    from sounding.engine.rule_output import RuleRows
 
     rng = random.Random(5)
     texts = ["a", "B", "é", "Z", "ß", "\u00a0x", "日本", "\U0001f600", "a\x00", ""]
@@ -164,6 +164,6 @@ def test_a_rules_columns_are_spooled_in_finding_sort_key_order_ties_kept(tmp_pat
                     resource_id=rng.choice(texts), reason=rng.choice(texts),
                     details={"n": n, "text": rng.choice(texts)} if n % 4 else None)
     spool = FindingSpool()
-    spool.add_rule(rule, rows)
+    spool.add_rule(rule, rows.to_arrow())
     expected = sorted(rows.findings(rule), key=Finding.sort_key)  # stable: ties in the given order
     assert [f.to_dict() for f in spool.finish(ordered=True)] == [f.to_dict() for f in expected]
