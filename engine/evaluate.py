@@ -68,54 +68,82 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
     sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit)
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
     spool = FindingSpool(snapshot.gaps)
+    ordered = sorted(rules, key=lambda r: (r.section, r.id))
     try:
         # Rules run in report order (section, id) and each rule's findings are sorted before they are
-        # spooled, so the spool is written in report order and read back without sorting.
-        for number, rule in enumerate(sorted(rules, key=lambda r: (r.section, r.id)), start=1):
+        # spooled, so the spool is written in report order and read back without sorting. While the
+        # worker runs one rule's query, this process checks the next rule and spools the previous one.
+        plan = prepare_rule(sandbox, ordered[0], known) if ordered else None
+        if plan is not None and plan.query is not None:
+            sandbox.submit_rule(plan.query, timeout=timeout, cap=cap)
+        for number, rule in enumerate(ordered, start=1):
+            assert plan is not None
             if progress:
-                progress(f"[{number}/{len(rules)}] {rule.id}")
-            found = run_rule(sandbox, rule, known, timeout=timeout, cap=cap, spool=spool)
-            spool.add_rule(rule, found)  # sorted in the spool's database, ties in the order found
-            del found
+                progress(f"[{number}/{len(ordered)}] {rule.id}")
+            following = prepare_rule(sandbox, ordered[number], known) if number < len(ordered) else None
+            found, ran = (plan.ready, False) if plan.ready is not None else collect_output(sandbox, rule, timeout)
+            if following is not None and following.query is not None:
+                sandbox.submit_rule(following.query, timeout=timeout, cap=cap)
+            if ran:  # the query returned findings: gaps in what it read turn them into ERROR
+                found = apply_gaps(snapshot, found, plan.reads, spool)
+            spool.add_rule(rule, found)
+            plan = following
     finally:
         sandbox.close()
     return Evaluation(snapshot, list(rules), spool.finish(ordered=True))
 
 
-def run_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str], *, timeout: float, cap: RuleCap,
-             spool: FindingSpool) -> pa.Table:
-    """The findings of one rule as Arrow columns (rule_output.OUTPUT_SCHEMA), gaps in its data turned into ERROR."""
+@dataclass(frozen=True)
+class RulePlan:
+    """What evaluating one rule takes: its findings already (an error), or its checked query and what it reads."""
+
+    ready: pa.Table | None = None
+    query: str | None = None
+    reads: frozenset[str] = frozenset()
+
+
+def prepare_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str]) -> RulePlan:
+    """Check a rule before it runs: refused, unknown or uncollected tables give its ERROR findings at once."""
     snapshot = sandbox.snapshot
-
-    def error(message: str) -> pa.Table:
-        return RuleRows.of([rule_error(snapshot, rule, message)]).to_arrow()
-
     try:
         checked = check_sql(rule.sql)
     except RuleRefused as exc:
-        return error(f"rule refused: {exc}")
+        return RulePlan(ready=rule_error_rows(snapshot, rule, f"rule refused: {exc}"))
     unknown = sorted(checked.tables - known_tables)
     if unknown:
-        return error(f"reads table {unknown[0]}, which no declaration provides")
-    missing = sorted(tables_read(checked.tables | checked.functions) & sandbox.missing)
+        return RulePlan(ready=rule_error_rows(snapshot, rule, f"reads table {unknown[0]}, which no declaration "
+                                                              "provides"))
+    reads = tables_read(checked.tables | checked.functions)
+    missing = sorted(reads & sandbox.missing)
     if missing:
-        return RuleRows.of(
+        return RulePlan(ready=RuleRows.of(
             [Finding.for_rule(rule, status="ERROR", account_id=a["account_id"], region=GLOBAL_REGION,
                               resource_id=account_resource(a["account_id"], snapshot.partition),
                               reason=f"table {missing[0]} was not collected in this snapshot")
              for a in snapshot.accounts] or [rule_error(snapshot, rule, f"table {missing[0]} was not collected")]
-        ).to_arrow()
+        ).to_arrow())
+    return RulePlan(query=checked.query, reads=reads)
+
+
+def collect_output(sandbox: Sandbox, rule: Rule, timeout: float) -> tuple[pa.Table, bool]:
+    """Wait for the rule's query: its findings and True, or its ERROR finding and False when it failed."""
+    snapshot = sandbox.snapshot
     try:
-        found = sandbox.run_rule(checked.query, timeout=timeout, cap=cap)
+        return sandbox.collect_rule(), True
     except InvalidOutput as exc:
-        return error(f"invalid output: {exc}")
+        message = f"invalid output: {exc}"
     except duckdb.InterruptException:
-        return error(f"stopped: ran longer than {timeout:g} s")
+        message = f"stopped: ran longer than {timeout:g} s"
     except duckdb.OutOfMemoryException:
-        return error("stopped: exceeded the memory limit")
+        message = "stopped: exceeded the memory limit"
     except duckdb.Error as exc:
-        return error(f"query failed: {first_line(exc)}")
-    return apply_gaps(snapshot, found, tables_read(checked.tables | checked.functions), spool)
+        message = f"query failed: {first_line(exc)}"
+    return rule_error_rows(snapshot, rule, message), False
+
+
+def rule_error_rows(snapshot: Snapshot, rule: Rule, message: str) -> pa.Table:
+    """The single ERROR finding of a rule that could not run, as rule output."""
+    return RuleRows.of([rule_error(snapshot, rule, message)]).to_arrow()
 
 
 def tables_read(names: frozenset[str]) -> frozenset[str]:

@@ -220,6 +220,7 @@ class RuleWorker:
         self._requests = self._answers = -1
         self._stale = True
         self.in_use = False
+        self._pending: tuple[float, float] | None = None  # (deadline, timeout) of the request in flight
 
     def load(self, start: WorkerStart) -> None:
         """Point the worker at another snapshot; it loads it before its next query."""
@@ -271,29 +272,52 @@ class RuleWorker:
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""
-        outcome = self._request("query", sql, timeout)
+        self.submit("query", sql, timeout)
+        outcome = self.collect()
         return outcome[1], outcome[2]
 
     def run_rule(self, sql: str, timeout: float, cap: RuleCap) -> pa.Table:
         """A rule's validated output (rule_output.OUTPUT_SCHEMA); raises InvalidOutput or DuckDB's exceptions."""
-        outcome = self._request("rule", (sql, cap), timeout)
+        self.submit_rule(sql, timeout, cap)
+        return self.collect_rule()
+
+    def submit_rule(self, sql: str, timeout: float, cap: RuleCap) -> None:
+        """Start a rule's query; collect_rule() waits for its output (the caller works meanwhile)."""
+        self.submit("rule", (sql, cap), timeout)
+
+    def collect_rule(self) -> pa.Table:
+        """The output of the rule submitted last; raises InvalidOutput or DuckDB's exceptions."""
+        outcome = self.collect()
         if outcome[0] == "invalid":
             raise InvalidOutput(outcome[1])
         return pa.ipc.open_stream(outcome[1]).read_all()
 
-    def _request(self, kind: str, payload: Any, timeout: float) -> tuple[Any, ...]:
-        """Send one request and wait for its answer; raises DuckDB's Interrupt/OutOfMemory/Error exceptions."""
+    @property
+    def busy(self) -> bool:
+        """Whether a request was sent and its answer not yet collected."""
+        return self._pending is not None
+
+    def submit(self, kind: str, payload: Any, timeout: float) -> None:
+        """Send one request (one at a time); its time starts now, collect() waits for the answer."""
+        if self._pending is not None:
+            raise RuntimeError("the rule worker already has a request in flight")
         self._ready()
-        deadline = time.monotonic() + timeout
-        try:
+        self._pending = (time.monotonic() + timeout, timeout)
+        with contextlib.suppress(BrokenPipeError):  # a dead worker shows as no answer in collect()
             _send(self._requests, (kind, payload))
+
+    def collect(self) -> tuple[Any, ...]:
+        """The answer to the request in flight; raises DuckDB's Interrupt/OutOfMemory/Error exceptions."""
+        if self._pending is None:
+            raise RuntimeError("no request in flight")
+        deadline, timeout = self._pending
+        self._pending = None
+        try:
             header = _read_exactly(self._answers, _HEADER.size, deadline)
             body = _read_exactly(self._answers, _HEADER.unpack(header)[0], deadline) if header else None
         except TimeoutError:
             self.close()
             raise duckdb.InterruptException(f"ran longer than {timeout:g} s") from None
-        except BrokenPipeError:
-            body = None
         if body is None:
             returncode = self.close()
             if -returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
@@ -309,6 +333,7 @@ class RuleWorker:
         if self.process is None:
             return 0
         process, self.process = self.process, None
+        self._pending = None
         with contextlib.suppress(ProcessLookupError):
             process.kill()  # Popen skips the signal for a process it has already reaped
         for stream in (process.stdin, process.stdout):
@@ -349,7 +374,7 @@ def acquire_worker(start: WorkerStart) -> RuleWorker:
 def release_worker(worker: RuleWorker) -> None:
     """Give a worker back: the shared one stays running for the next evaluation, a private one stops."""
     worker.in_use = False
-    if worker is not _SHARED:
+    if worker is not _SHARED or worker.busy:  # an answer still on its way would answer the next request
         worker.close()
 
 

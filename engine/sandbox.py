@@ -45,6 +45,7 @@ class Sandbox:
         self.missing: set[str] = {name for name, _ in empty}
         self._empty, self._memory_limit, self._threads = empty, memory_limit, threads
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._submitted: tuple[str, float, RuleCap] | None = None
         # Some functions (repeat(), range() as a list) allocate outside DuckDB's buffer manager and
         # ignore interrupts: rules run in a separate worker process, bounded in address space and
         # killed on timeout. The worker is a fresh interpreter (not a fork of this threaded process);
@@ -82,9 +83,23 @@ class Sandbox:
 
         Raises InvalidOutput when the rows are not findings, or DuckDB's exceptions.
         """
+        self.submit_rule(query, timeout=timeout, cap=cap)
+        return self.collect_rule()
+
+    def submit_rule(self, query: str, *, timeout: float, cap: RuleCap) -> None:
+        """Start a checked rule query in the worker; the caller may work until collect_rule() (one at a time)."""
         sql = f"SELECT * FROM ({query}) AS rule_output LIMIT {cap.rows + 1}"
         if self.worker is not None:
-            return self.worker.run_rule(sql, timeout, cap)
+            self.worker.submit_rule(sql, timeout, cap)
+        else:
+            self._submitted = (sql, timeout, cap)  # without a worker it runs when collected
+
+    def collect_rule(self) -> pa.Table:
+        """The output of the rule query submitted last; raises InvalidOutput or DuckDB's exceptions."""
+        if self.worker is not None:
+            return self.worker.collect_rule()
+        assert self._submitted is not None
+        (sql, timeout, cap), self._submitted = self._submitted, None
         timer = threading.Timer(timeout, self.con.interrupt)
         timer.start()
         try:

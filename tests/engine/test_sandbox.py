@@ -129,3 +129,22 @@ def test_sql_nested_too_deeply_to_check_is_refused_not_a_traceback() -> None:
         check_sql("SELECT " + "coalesce(" * 900 + "1" + ")" * 900)
     with pytest.raises(RuleRefused, match="does not parse"):
         check_sql("SELECT " + "(" * 5000 + "1" + ")" * 5000)
+
+
+def test_a_worker_released_with_a_query_in_flight_never_answers_the_next_query(small_snapshot: Path) -> None:
+    """Evaluation submits the next rule before spooling the last: an interrupt between the two must not leave
+    the shared worker's stale answer to be read as the answer to another query."""
+    from sounding.collector.tables import ALL_TABLES
+    from sounding.engine.rule_output import RuleCap
+    from sounding.engine.sandbox import Sandbox
+
+    snapshot = open_snapshot(small_snapshot)
+    cap = RuleCap(100, None)
+    first = Sandbox(snapshot, ALL_TABLES)
+    first.submit_rule(OK.replace("'ok' AS reason", "'stale' AS reason"), timeout=30, cap=cap)
+    first.close()  # released busy: the worker is stopped, not reused
+    second = Sandbox(snapshot, ALL_TABLES)
+    try:
+        assert second.run_rule(OK, timeout=30, cap=cap)["reason"].to_pylist() == ["ok"]
+    finally:
+        second.close()
