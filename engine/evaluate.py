@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute
 from sounding.collector.contract import ALL_TABLES_GAP, GLOBAL_REGION
 from sounding.collector.declarations import TableSpec
 from sounding.collector.tables import ALL_TABLES
@@ -156,9 +157,12 @@ def apply_gaps(snapshot: Snapshot, found: pa.Table, tables: frozenset[str], spoo
 
     Gaps are matched per distinct (account, region) scope, then joined back to the rows they affect.
     """
-    if not snapshot.gaps:
+    accounts = spool.gap_accounts(tables)
+    if not accounts:
         return found
-    distinct = found.select(["account_id", "region"]).group_by(["account_id", "region"], use_threads=False) \
+    # Only the scopes of accounts with a gap in what the rule reads can be affected (or leave a gap uncovered).
+    with_gaps = found.filter(pa.compute.is_in(found["account_id"], value_set=pa.array(sorted(accounts), pa.string())))
+    distinct = with_gaps.select(["account_id", "region"]).group_by(["account_id", "region"], use_threads=False) \
         .aggregate([])
     scopes = sorted(zip(distinct["account_id"].to_pylist(), distinct["region"].to_pylist(), strict=True))
     first, uncovered = spool.gap_matches(scopes, tables)

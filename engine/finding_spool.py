@@ -109,6 +109,11 @@ class FindingSpool:
         }, schema=_SCHEMA))
         self._seq += total
 
+    def gap_accounts(self, tables: Collection[str]) -> set[str]:
+        """The accounts with a gap in any of tables (or in every table)."""
+        wanted = set(tables)
+        return {g["account_id"] for g in self._gaps_in_order if g["table"] in wanted or g["table"] == "*"}
+
     def gap_matches(self, scopes: Sequence[tuple[str, str]], tables: Collection[str]) -> tuple[
             dict[int, dict[str, str]], list[dict[str, str]]]:
         """For (account, region) scopes of a rule's findings: the first gap affecting each, and the gaps
