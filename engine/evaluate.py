@@ -73,22 +73,20 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
     try:
         # Rules run in report order (section, id) and each rule's findings are sorted before they are
         # spooled, so the spool is written in report order and read back without sorting. While the
-        # worker runs one rule's query, this process checks the next rule and spools the previous one.
-        plan = prepare_rule(sandbox, ordered[0], known) if ordered else None
-        if plan is not None and plan.query is not None:
-            sandbox.submit_rule(plan.query, timeout=timeout, cap=cap)
-        for number, rule in enumerate(ordered, start=1):
-            assert plan is not None
+        # worker runs one rule's query, this process spools the previous one.
+        plans = [prepare_rule(sandbox, rule, known) for rule in ordered]  # while the worker builds its connection
+        if plans and plans[0].query is not None:
+            sandbox.submit_rule(plans[0].query, timeout=timeout, cap=cap)
+        for number, (rule, plan) in enumerate(zip(ordered, plans, strict=True), start=1):
             if progress:
                 progress(f"[{number}/{len(ordered)}] {rule.id}")
-            following = prepare_rule(sandbox, ordered[number], known) if number < len(ordered) else None
+            following = plans[number] if number < len(ordered) else None
             found, ran = (plan.ready, False) if plan.ready is not None else collect_output(sandbox, rule, timeout)
             if following is not None and following.query is not None:
                 sandbox.submit_rule(following.query, timeout=timeout, cap=cap)
             if ran:  # the query returned findings: gaps in what it read turn them into ERROR
                 found = apply_gaps(snapshot, found, plan.reads, spool)
             spool.add_rule(rule, found)
-            plan = following
     finally:
         sandbox.close()
     return Evaluation(snapshot, list(rules), spool.finish(ordered=True))

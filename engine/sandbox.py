@@ -55,6 +55,8 @@ class Sandbox:
                             memory_limit=memory_limit, threads=threads,
                             address_space_limit=memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
         self.worker = acquire_worker(start) if isolation_available() else None
+        if self.worker is not None:
+            self.worker.begin()  # the worker builds its connection while the caller prepares the rules
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:

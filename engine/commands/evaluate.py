@@ -72,6 +72,9 @@ def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: boo
     Example:
       sounding evaluate snapshots/example --format json --fail-on high
     """
+    from sounding.engine.rule_process import prestart_worker
+
+    prestart_worker()  # its interpreter starts while this one reads the snapshot and the rules
     from sounding.engine.evaluate import evaluate as run_evaluate
     from sounding.engine.output import write_with
     from sounding.engine.report.summary import finding_counts
