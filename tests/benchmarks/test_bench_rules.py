@@ -38,6 +38,6 @@ def test_main_writes_floor_rules_and_ratio(tmp_path: Path, capsys) -> None:
     assert [r["rule"] for r in entry["rules"]["result"]["per_rule"]] == ["vpc_default_absent"]
     assert entry["ratio"] == round(entry["rules"]["result"]["total_s"] / entry["floor"]["result"]["floor_s"], 2)
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0].split() == ["accounts", "floor_s", "connect_s", "rules", "rules_s", "ratio", "median_rule_s",
-                                  "rows"]
+    assert printed[0].split() == ["accounts", "floor_s", "connect_s", "rules", "rules_s", "rules_cpu_s", "ratio",
+                                  "median_rule_s", "rows"]
     assert printed[2].split()[-1] == "vpc_default_absent"
