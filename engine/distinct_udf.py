@@ -21,9 +21,9 @@ from duckdb import sqltypes
 
 Predicate = Callable[[Any, Any], "bool | None"]
 
-# Distinct (pattern, probe) answers kept per registered function; enough for every pattern of a large
-# organization, small enough that a connection never holds more than a few MiB of them.
-MEMO_SIZE = 65536
+# Distinct argument pairs whose answers are kept per registered function, across vectors: an
+# EventBridge pattern is at most a few KiB, so this bounds the memo to tens of MiB in the worker.
+MEMO_SIZE = 4096
 
 
 def _encoded(values: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
