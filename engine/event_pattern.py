@@ -20,7 +20,7 @@ import json
 import re
 from typing import Any
 
-from duckdb import sqltypes
+from sounding.engine.distinct_udf import register_predicate
 
 
 class Number(float):
@@ -282,6 +282,5 @@ _ACCEPTS_MACRO = ("CREATE MACRO event_pattern_accepts(pattern, field, want) AS "
 
 def register(con: Any) -> None:
     """Make `event_pattern_admits(pattern, probe)` (and the per-field macro) callable on a DuckDB connection."""
-    con.create_function("event_pattern_admits", admits, [sqltypes.VARCHAR, sqltypes.VARCHAR], sqltypes.BOOLEAN,
-                        null_handling="special", side_effects=False)
+    register_predicate(con, "event_pattern_admits", admits)  # once per distinct (pattern, probe)
     con.execute(_ACCEPTS_MACRO)

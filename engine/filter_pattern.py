@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from sounding.engine.distinct_udf import register_predicate
+
 _TOKEN = re.compile(r"""
     \s*(?:
       (?P<and>&&) | (?P<or>\|\|) | (?P<lparen>\() | (?P<rparen>\)) |
@@ -257,8 +259,7 @@ def matches(pattern: str | None, event: dict[str, Any] | str) -> bool | None:
 
 def register(con: Any) -> None:
     """Expose `filter_pattern_matches(pattern VARCHAR, event VARCHAR) -> BOOLEAN` to rule SQL."""
-    con.create_function("filter_pattern_matches", _sql_matches, ["VARCHAR", "VARCHAR"], "BOOLEAN",
-                        null_handling="special", side_effects=False)
+    register_predicate(con, "filter_pattern_matches", _sql_matches)  # once per distinct (pattern, event)
 
 
 def _sql_matches(pattern: str | None, event: str | None) -> bool | None:

@@ -17,21 +17,22 @@ WITH ports AS (
 ), sources AS (
     SELECT * FROM (VALUES ('0.0.0.0/0'), ('::/0')) AS c(cidr)
 ), deciding AS (
-    SELECT e.account_id, e.region, e.network_acl_id, p.port, c.cidr, e.rule_action, e.rule_number,
-           row_number() OVER (PARTITION BY e.account_id, e.region, e.network_acl_id, p.port, c.cidr
-                              ORDER BY e.rule_number) AS rank
+    -- The lowest-numbered matching entry decides (entries are evaluated in rule number order).
+    SELECT e.account_id, e.region, e.network_acl_id, p.port, c.cidr,
+           arg_min(e.rule_action, e.rule_number) AS rule_action, min(e.rule_number) AS rule_number
     FROM ec2_network_acl_entries AS e
     CROSS JOIN ports AS p
     CROSS JOIN sources AS c
     WHERE NOT e.egress
       AND coalesce(e.cidr_block, e.ipv6_cidr_block) = c.cidr
       AND admits_tcp_port(e.protocol, e.from_port, e.to_port, p.port)
+    GROUP BY e.account_id, e.region, e.network_acl_id, p.port, c.cidr
 ), open_ports AS (
     SELECT account_id, region, network_acl_id,
            string_agg('port ' || port || ' from ' || cidr || ' (rule ' || rule_number || ')', ', '
                       ORDER BY port, cidr) AS opened
     FROM deciding
-    WHERE rank = 1 AND rule_action = 'allow'
+    WHERE rule_action = 'allow'
     GROUP BY account_id, region, network_acl_id
 )
 SELECT

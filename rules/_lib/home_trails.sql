@@ -20,8 +20,7 @@
 -- column has_insight_selectors: Insight selectors were set (see cloudtrail_insight_selectors).
 -- column raw: The untouched API item, as JSON.
 CREATE VIEW home_trails AS
-SELECT t.*
+SELECT DISTINCT ON (t.account_id, t.trail_arn) t.*
 FROM cloudtrail_trails AS t
 WHERE t.account_id = split_part(t.trail_arn, ':', 5)
-QUALIFY row_number() OVER (PARTITION BY t.account_id, t.trail_arn
-                           ORDER BY (t.region = t.home_region) DESC, t.region) = 1
+ORDER BY t.account_id, t.trail_arn, (t.region = t.home_region) DESC, t.region
