@@ -9,6 +9,7 @@ same messages for the same mistakes.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -118,16 +119,18 @@ class RuleRows:
 
 def rule_output(con: duckdb.DuckDBPyConnection, sql: str, cap: RuleCap) -> pa.Table:
     """Run a rule's query and return its validated output (OUTPUT_SCHEMA); InvalidOutput says what is wrong with it."""
-    relation = con.sql(sql)
-    columns = list(relation.columns)
+    cursor = con.execute(sql)  # planned once (a relation from con.sql() is bound again to run)
+    columns = [d[0] for d in cursor.description]
     lowered = check_columns(columns)
-    types = dict(zip(lowered, (str(t) for t in relation.types), strict=True))
+    types = dict(zip(lowered, (str(d[1]) for d in cursor.description), strict=True))
     if set(lowered) == set(REQUIRED_COLUMNS) and all(types[c] in _TEXT_TYPES for c in REQUIRED_COLUMNS):
-        table = relation.to_arrow_table()
+        with warnings.catch_warnings():  # DuckDB warns that Arrow from a DB-API result copies the rows: cheaper
+            warnings.simplefilter("ignore", UserWarning)  # than planning the query twice
+            table = cursor.to_arrow_table()
         if table.num_rows > cap.rows:
             raise InvalidOutput(cap.message())
         return _checked_text_columns(table, lowered)
-    return to_rule_rows(columns, relation.fetchall(), cap).to_arrow()
+    return to_rule_rows(columns, cursor.fetchall(), cap).to_arrow()
 
 
 def check_columns(columns: Sequence[str]) -> list[str]:
