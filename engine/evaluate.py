@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,8 @@ DEFAULT_TIMEOUT = 60.0
 # never fewer than RUNAWAY_FLOOR rows; past it the rule is ERROR, saying so.
 RUNAWAY_FACTOR = 2
 RUNAWAY_FLOOR = 100_000
+# Snapshots with at least this many rows and scopes run rules on a worker per core (see worker_count).
+PARALLEL_ROWS = 200_000
 
 
 @dataclass
@@ -58,38 +61,78 @@ def runaway_cap(snapshot: Snapshot) -> int:
 
 def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[TableSpec] = ALL_TABLES,
              timeout: float = DEFAULT_TIMEOUT, max_rows: int | None = None,
-             memory_limit: str = "2GB", progress: Callable[[str], None] | None = None) -> Evaluation:
+             memory_limit: str = "2GB", progress: Callable[[str], None] | None = None,
+             workers: int | None = None) -> Evaluation:
     """Evaluate every rule; a rule that fails yields ERROR findings and the others still run.
 
-    max_rows=None sizes the runaway cap from the snapshot (see runaway_cap).
+    max_rows=None sizes the runaway cap from the snapshot (see runaway_cap); workers=None picks the number
+    of rule workers from the snapshot's size and the cores (see worker_count).
     """
     declared = list(declared)
     cap = RuleCap(max_rows, None) if max_rows is not None else RuleCap(runaway_cap(snapshot),
                                                                          snapshot_rows(snapshot), RUNAWAY_FACTOR)
-    sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit)
+    sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit, workers=workers or worker_count(snapshot))
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
     spool = FindingSpool(snapshot.gaps)
     ordered = sorted(rules, key=lambda r: (r.section, r.id))
     try:
         # Rules run in report order (section, id) and each rule's findings are sorted before they are
         # spooled, so the spool is written in report order and read back without sorting. While the
-        # worker runs one rule's query, this process spools the previous one.
-        plans = [prepare_rule(sandbox, rule, known) for rule in ordered]  # while the worker builds its connection
-        if plans and plans[0].query is not None:
-            sandbox.submit_rule(plans[0].query, timeout=timeout, cap=cap)
+        # workers run the next rules' queries, this process spools the findings in order.
+        plans = [prepare_rule(sandbox, rule, known) for rule in ordered]  # while the workers build connections
+        queue = RuleQueue(sandbox, plans, timeout=timeout, cap=cap)
         for number, (rule, plan) in enumerate(zip(ordered, plans, strict=True), start=1):
             if progress:
                 progress(f"[{number}/{len(ordered)}] {rule.id}")
-            following = plans[number] if number < len(ordered) else None
-            found, ran = (plan.ready, False) if plan.ready is not None else collect_output(sandbox, rule, timeout)
-            if following is not None and following.query is not None:
-                sandbox.submit_rule(following.query, timeout=timeout, cap=cap)
-            if ran:  # the query returned findings: gaps in what it read turn them into ERROR
-                found = apply_gaps(snapshot, found, plan.reads, spool)
+            if plan.ready is not None:
+                found = plan.ready
+            else:
+                slot = queue.slot(number - 1)
+                found, ran = collect_output(sandbox, rule, timeout, slot)
+                queue.done(slot)  # the slot takes the next query while this rule's findings are spooled
+                if ran:  # the query returned findings: gaps in what it read turn them into ERROR
+                    found = apply_gaps(snapshot, found, plan.reads, spool)
             spool.add_rule(rule, found)
     finally:
         sandbox.close()
     return Evaluation(snapshot, list(rules), spool.finish(ordered=True))
+
+
+def worker_count(snapshot: Snapshot) -> int:
+    """Rule workers for a snapshot: one per core (up to the sandbox's maximum) once it is large enough to pay
+    for starting them, else one."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores) if snapshot_rows(snapshot) >= PARALLEL_ROWS else 1
+
+
+class RuleQueue:
+    """Rule queries in flight on the sandbox's slots, submitted ahead in report order and collected in it."""
+
+    def __init__(self, sandbox: Sandbox, plans: Sequence[RulePlan], *, timeout: float, cap: RuleCap) -> None:
+        self.sandbox, self.plans, self.timeout, self.cap = sandbox, plans, timeout, cap
+        self.free = list(range(sandbox.slots))
+        self.slot_of: dict[int, int] = {}
+        self.next = 0
+        self.fill()
+
+    def fill(self) -> None:
+        """Submit the next queries in order while a slot is free."""
+        while self.free and self.next < len(self.plans):
+            query = self.plans[self.next].query
+            if query is not None:
+                slot = self.free.pop(0)
+                self.sandbox.submit_rule(query, timeout=self.timeout, cap=self.cap, slot=slot)
+                self.slot_of[self.next] = slot
+            self.next += 1
+
+    def slot(self, index: int) -> int:
+        """The slot plan index's query was submitted on."""
+        return self.slot_of.pop(index)
+
+    def done(self, slot: int) -> None:
+        """The slot's answer was collected: it takes the next query."""
+        self.free.append(slot)
+        self.fill()
 
 
 @dataclass(frozen=True)
@@ -124,11 +167,11 @@ def prepare_rule(sandbox: Sandbox, rule: Rule, known_tables: set[str]) -> RulePl
     return RulePlan(query=checked.query, reads=reads)
 
 
-def collect_output(sandbox: Sandbox, rule: Rule, timeout: float) -> tuple[pa.Table, bool]:
-    """Wait for the rule's query: its findings and True, or its ERROR finding and False when it failed."""
+def collect_output(sandbox: Sandbox, rule: Rule, timeout: float, slot: int) -> tuple[pa.Table, bool]:
+    """Wait for the rule's query on slot: its findings and True, or its ERROR finding and False when it failed."""
     snapshot = sandbox.snapshot
     try:
-        return sandbox.collect_rule(), True
+        return sandbox.collect_rule(slot), True
     except InvalidOutput as exc:
         message = f"invalid output: {exc}"
     except duckdb.InterruptException:

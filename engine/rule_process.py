@@ -85,8 +85,10 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
     chunks, left = [], size
     while left:
         if deadline is not None:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            # Past the deadline an answer that already arrived still counts: this process may have been busy
+            # (spooling another rule, starting a worker) while the query finished in time.
+            wait = max(0.0, deadline - time.monotonic())
+            if not select.select([fd], [], [], wait)[0]:
                 raise TimeoutError
         chunk = os.read(fd, min(left, 1 << 20))
         if not chunk:
@@ -330,10 +332,11 @@ class RuleWorker:
         self._pending = None
         try:
             header = _read_exactly(self._answers, _HEADER.size, deadline)
-            body = _read_exactly(self._answers, _HEADER.unpack(header)[0], deadline) if header else None
         except TimeoutError:
             self.close()
             raise duckdb.InterruptException(f"ran longer than {timeout:g} s") from None
+        # The header comes once the query has finished: the rest is being written now, whatever its size.
+        body = _read_exactly(self._answers, _HEADER.unpack(header)[0], None) if header else None
         if body is None:
             returncode = self.close()
             if -returncode in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):

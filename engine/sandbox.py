@@ -18,6 +18,7 @@ from sounding.engine.connection import EmptyTable, connect_sandbox, meta_table_n
 from sounding.engine.rule_output import RuleCap, rule_output
 from sounding.engine.rule_process import (
     CHILD_HEADROOM_BYTES,
+    RuleWorker,
     WorkerStart,
     acquire_worker,
     isolation_available,
@@ -31,13 +32,14 @@ __all__ = ["META_TABLES", "CheckedSQL", "RuleRefused", "Sandbox", "check_sql", "
 
 # Every name the engine provides besides the declared tables (meta tables and the shared views).
 META_TABLES = meta_table_names()
+MAX_WORKERS = 4
 
 
 class Sandbox:
     """One snapshot, loaded as views, behind a locked-down DuckDB connection."""
 
     def __init__(self, snapshot: Snapshot, declared: Iterable[TableSpec], *, memory_limit: str = "2GB",
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, workers: int = 1) -> None:
         self.snapshot = snapshot
         self.available: set[str] = set(snapshot.tables)
         empty: list[EmptyTable] = [(spec.name, [(c.name, c.type) for c in spec.all_columns])
@@ -54,9 +56,22 @@ class Sandbox:
         start = WorkerStart(snapshot=str(snapshot.path.absolute()), manifest=snapshot.manifest, empty_tables=empty,
                             memory_limit=memory_limit, threads=threads,
                             address_space_limit=memory_bytes(memory_limit) + CHILD_HEADROOM_BYTES)
-        self.worker = acquire_worker(start) if isolation_available() else None
-        if self.worker is not None:
-            self.worker.begin()  # the worker builds its connection while the caller prepares the rules
+        # Rule queries are mostly small and use one core each: a large snapshot gets a worker per core
+        # (at most MAX_WORKERS), each serving one rule at a time.
+        count = min(workers, MAX_WORKERS) if isolation_available() else 0
+        self.workers: list[RuleWorker] = [acquire_worker(start) for _ in range(count)]
+        for worker in self.workers:
+            worker.begin()  # each builds its connection while the caller prepares the rules
+
+    @property
+    def worker(self) -> RuleWorker | None:
+        """The first worker (queries that are not rules run there), or None when rules run in process."""
+        return self.workers[0] if self.workers else None
+
+    @property
+    def slots(self) -> int:
+        """How many rule queries may be in flight at once (submit_rule's slot numbers)."""
+        return max(1, len(self.workers))
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -88,18 +103,18 @@ class Sandbox:
         self.submit_rule(query, timeout=timeout, cap=cap)
         return self.collect_rule()
 
-    def submit_rule(self, query: str, *, timeout: float, cap: RuleCap) -> None:
-        """Start a checked rule query in the worker; the caller may work until collect_rule() (one at a time)."""
+    def submit_rule(self, query: str, *, timeout: float, cap: RuleCap, slot: int = 0) -> None:
+        """Start a checked rule query on a slot's worker; the caller may work until collect_rule(slot)."""
         sql = f"SELECT * FROM ({query}) AS rule_output LIMIT {cap.rows + 1}"
-        if self.worker is not None:
-            self.worker.submit_rule(sql, timeout, cap)
+        if self.workers:
+            self.workers[slot].submit_rule(sql, timeout, cap)
         else:
             self._submitted = (sql, timeout, cap)  # without a worker it runs when collected
 
-    def collect_rule(self) -> pa.Table:
-        """The output of the rule query submitted last; raises InvalidOutput or DuckDB's exceptions."""
-        if self.worker is not None:
-            return self.worker.collect_rule()
+    def collect_rule(self, slot: int = 0) -> pa.Table:
+        """The output of the rule query submitted on slot; raises InvalidOutput or DuckDB's exceptions."""
+        if self.workers:
+            return self.workers[slot].collect_rule()
         assert self._submitted is not None
         (sql, timeout, cap), self._submitted = self._submitted, None
         timer = threading.Timer(timeout, self.con.interrupt)
@@ -110,10 +125,10 @@ class Sandbox:
             timer.cancel()
 
     def close(self) -> None:
-        """Release the connection and stop the worker."""
-        if self.worker is not None:
-            release_worker(self.worker)
-            self.worker = None
+        """Release the connection and stop the workers (the shared one stays for the next evaluation)."""
+        workers, self.workers = self.workers, []
+        for worker in workers:
+            release_worker(worker)
         if self._con is not None:
             self._con.close()
             self._con = None

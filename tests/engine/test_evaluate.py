@@ -124,3 +124,22 @@ def test_the_first_bad_row_in_output_order_names_the_error(small_snapshot: Path,
     same_row = ("SELECT 'OK' AS status, NULL AS account_id, 'global' AS region, 'r' AS resource_id, 'x' AS reason")
     assert run(small_snapshot, tmp_path, same_row) == [
         ("ERROR", "invalid output: column account_id must be VARCHAR and not NULL; got NULL (under_test.sql)")]
+
+
+def test_two_workers_give_the_same_findings_as_one(small_snapshot: Path, tmp_path: Path) -> None:
+    """Rules on a worker per core are collected in report order: the same findings, errors and timeouts included."""
+    rules_dir = tmp_path / "rules"
+    rules = [load_rule(write_rule(rules_dir, f"r{n:02d}_ok", f"SELECT 'PASS' AS status, {ROW}")) for n in range(6)]
+    rules.append(load_rule(write_rule(rules_dir, "r03_slow", f"SELECT 'PASS' AS status, {ROW} FROM range(100000000000) "
+                                                              "a, range(1000) b WHERE a.range * b.range = -1")))
+    rules.append(load_rule(write_rule(rules_dir, "r04_fails", "SELECT error('boom') AS status")))
+    rules.append(load_rule(write_rule(rules_dir, "r05_refused", "SELECT getenv('HOME') AS status")))
+    rules.append(load_rule(write_rule(rules_dir, "r06_invalid", f"SELECT 'MAYBE' AS status, {ROW}")))
+    snapshot = open_snapshot(small_snapshot)
+    one = [f.to_dict() for f in evaluate(snapshot, rules, timeout=0.5, workers=1).findings]
+    two = [f.to_dict() for f in evaluate(snapshot, rules, timeout=0.5, workers=2).findings]
+    assert two == one
+    assert [(f["rule_id"], f["status"]) for f in one] == [
+        ("r00_ok", "PASS"), ("r01_ok", "PASS"), ("r02_ok", "PASS"), ("r03_ok", "PASS"), ("r03_slow", "ERROR"),
+        ("r04_fails", "ERROR"), ("r04_ok", "PASS"), ("r05_ok", "PASS"), ("r05_refused", "ERROR"),
+        ("r06_invalid", "ERROR")]
