@@ -1,7 +1,7 @@
 """Arrow batches kept in memory while they are small, in a private Arrow IPC file once they are not.
 
 A small evaluation writes nothing to disk (and so is not stopped by a file-size limit); a large one
-keeps the parent's memory bounded and reads its findings back through a memory map.
+keeps the parent's memory bounded and reads its findings back a batch at a time.
 """
 
 from __future__ import annotations
@@ -77,13 +77,16 @@ class BatchStore:
             self._writer = self._sink = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
-        """Every batch, in the order appended (from a memory map when on disk)."""
+        """Every batch, in the order appended (read back a batch at a time when on disk)."""
         if not self._on_disk:
             yield from list(self._memory)
             return
-        reader = pa.ipc.open_file(pa.memory_map(str(self.path)))
-        for index in range(reader.num_record_batches):
-            yield reader.get_batch(index)
+        # Read, not memory-mapped: pages of a mapped file count as this process's resident memory while
+        # mapped, and a report reads every finding; a batch read into memory is freed once used.
+        with pa.OSFile(str(self.path), "rb") as source:
+            reader = pa.ipc.open_file(source)
+            for index in range(reader.num_record_batches):
+                yield reader.get_batch(index)
 
     def discard(self) -> None:
         """Drop the batches and delete the file."""

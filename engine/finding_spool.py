@@ -2,7 +2,7 @@
 report order as a stream.
 
 The evaluation appends each rule's findings, already in report order, as Arrow batches (engine.batch_store:
-in memory while small, then a file read through a memory map). Gaps are indexed once and matched per
+in memory while small, then a file read back a batch at a time). Gaps are indexed once and matched per
 (account, region) scope. Reports iterate `FindingStream` (possibly several times) or its Arrow batches;
 nothing holds every finding as a Python object at once.
 """

@@ -71,13 +71,30 @@ def _address_space() -> int:
     return 0
 
 
+def _write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write every byte of data."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def _send(fd: int, value: Any) -> None:
     """Write one length-prefixed pickle."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    for part in (_HEADER.pack(len(data)), data):  # two writes: no copy of a large answer to prepend 8 bytes
-        view = memoryview(part)
-        while view:
-            view = view[os.write(fd, view):]
+    _write_all(fd, _HEADER.pack(len(data)))
+    _write_all(fd, data)
+
+
+def _read_into(fd: int, size: int) -> bytearray | None:
+    """size bytes from fd into one buffer (no copies of a large answer); None at end of file."""
+    data = bytearray(size)
+    view, done = memoryview(data), 0
+    while done < size:
+        count = os.readv(fd, [view[done:done + (1 << 22)]])
+        if not count:
+            return None
+        done += count
+    return data
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
@@ -148,7 +165,7 @@ def _rule_output(con: duckdb.DuckDBPyConnection, payload: tuple[str, RuleCap]) -
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
-    return ("arrow", sink.getvalue().to_pybytes())
+    return ("arrow", sink.getvalue())  # a pa.Buffer: sent after its size, never copied into a pickle
 
 
 def _answer(con: duckdb.DuckDBPyConnection, kind: str, payload: Any) -> tuple[Any, ...]:
@@ -192,7 +209,11 @@ def _serve(requests: int, answers: int) -> None:
             continue
         outcome = _answer(con, kind, payload) if con is not None else ("error", "the worker has no snapshot")
         try:
-            _send(answers, outcome)
+            if outcome[0] == "arrow":  # its size, then the Arrow stream itself
+                _send(answers, ("arrow", outcome[1].size))
+                _write_all(answers, memoryview(outcome[1]))
+            else:
+                _send(answers, outcome)
         except MemoryError:
             _send(answers, ("memory", "out of memory while returning rows"))
 
@@ -308,7 +329,7 @@ class RuleWorker:
         outcome = self.collect()
         if outcome[0] == "invalid":
             raise InvalidOutput(outcome[1])
-        return pa.ipc.open_stream(outcome[1]).read_all()
+        return pa.ipc.open_stream(pa.py_buffer(outcome[1])).read_all()
 
     @property
     def busy(self) -> bool:
@@ -343,7 +364,13 @@ class RuleWorker:
                 raise duckdb.OutOfMemoryException(f"the rule's process ended with signal {-returncode}")
             raise duckdb.Error(f"the rule's process ended without an answer ({_ending(returncode)})")
         outcome = pickle.loads(body)
-        if outcome[0] in ("ok", "arrow", "invalid"):
+        if outcome[0] == "arrow":  # the Arrow stream follows its size
+            stream = _read_into(self._answers, outcome[1])
+            if stream is None:
+                returncode = self.close()
+                raise duckdb.Error(f"the rule's process ended without an answer ({_ending(returncode)})")
+            return ("arrow", stream)
+        if outcome[0] in ("ok", "invalid"):
             return outcome
         raise _ERRORS.get(outcome[0], duckdb.Error)(outcome[1])
 
