@@ -212,6 +212,11 @@ class FindingStream:
         wanted = frozenset(statuses) if self._statuses is None else self._statuses & frozenset(statuses)
         return FindingStream(self._spool, wanted)
 
+    def update_batches(self, change: Callable[[pa.RecordBatch], pa.RecordBatch]) -> None:
+        """Replace every spooled batch (all columns, seq included) by change(batch), in order (waivers use this)."""
+        self._spool.replace(change(batch) for batch in FindingStream(self._spool, None).batches())
+        self._count = None
+
     def update(self, change: Callable[[Finding], None]) -> None:
         """Apply change to every finding, in order, and keep what it changed (waivers use this)."""
         def changed() -> Iterator[pa.RecordBatch]:

@@ -11,6 +11,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sounding.collector.contract import ContractError, parse_nested
 from sounding.engine.errors import InputError
 from sounding.engine.findings import Finding
@@ -18,6 +20,7 @@ from sounding.engine.findings import Finding
 DEFAULT_WAIVERS_FILE = "sounding-waivers.toml"
 # Findings a waiver can cover: those that would otherwise ask for action.
 WAIVABLE = ("FAIL", "ERROR", "MANUAL")
+_WAIVABLE = pa.array(WAIVABLE, pa.string())
 MATCH_KEYS = ("rule", "account", "region", "resource")
 REQUIRED_KEYS = ("rule", "reason", "owner", "expires")
 KNOWN_KEYS = frozenset((*MATCH_KEYS, "reason", "owner", "expires"))
@@ -167,7 +170,37 @@ class WaiverMatcher:
             self.matched[number] += 1
             if not self.expired[number] and not finding.waived:
                 finding.waived = True
-                finding.waiver_reason = f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
+                finding.waiver_reason = waiver_text(waiver)
+
+    def apply_batch(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """What __call__ does to each finding, for a spooled batch at once: the same marks, the same counts."""
+        eligible = pc.is_in(batch.column("status"), value_set=_WAIVABLE)
+        if not pc.any(eligible).as_py():
+            return batch
+        waived, reasons = batch.column("waived"), batch.column("waiver_reason")
+        changed = False
+        for number, waiver in enumerate(self.waivers):
+            mask = eligible
+            for column, pattern in (("rule_id", waiver.rule), ("account_id", waiver.account),
+                                    ("region", waiver.region), ("resource_id", waiver.resource)):
+                if not pc.any(mask).as_py():
+                    break
+                if set(pattern) != {"*"}:
+                    mask = pc.and_(mask, _glob_matches(batch.column(column), pattern))
+            count = pc.sum(mask).as_py() or 0
+            self.matched[number] += count
+            if not count or self.expired[number]:
+                continue
+            newly = pc.and_(mask, pc.invert(waived))
+            if pc.any(newly).as_py():
+                waived = pc.or_(waived, newly)
+                reasons = pc.if_else(newly, waiver_text(waiver), reasons)
+                changed = True
+        if not changed:
+            return batch
+        columns = dict(zip(batch.schema.names, batch.columns, strict=True))
+        columns.update(waived=waived, waiver_reason=reasons)
+        return pa.RecordBatch.from_arrays(list(columns.values()), schema=batch.schema)
 
     def outcomes(self) -> list[WaiverOutcome]:
         """Each waiver: expired, active (it matched) or stale (it matched nothing), with its match count; an
@@ -185,13 +218,28 @@ def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver],
     A FindingStream keeps the marks through its update(); a list is changed in place.
     """
     matcher = WaiverMatcher(waivers, collected_at)
+    update_batches = getattr(findings, "update_batches", None)
     update = getattr(findings, "update", None)
-    if callable(update):
+    if callable(update_batches):
+        update_batches(matcher.apply_batch)
+    elif callable(update):
         update(matcher)
     else:
         for finding in findings:
             matcher(finding)
     return matcher.outcomes()
+
+
+def waiver_text(waiver: Waiver) -> str:
+    """The waiver reason a waived finding carries: why, who, until when."""
+    return f"{waiver.reason} (owner {waiver.owner}, until {waiver.expires.isoformat()})"
+
+
+def _glob_matches(column: pa.Array, pattern: str) -> pa.Array:
+    """Which values of a column match a glob, by fnmatchcase on each distinct value once."""
+    encoded = pc.dictionary_encode(column)
+    hits = pa.array([fnmatchcase(value, pattern) for value in encoded.dictionary.to_pylist()], pa.bool_())
+    return hits.take(encoded.indices)
 
 
 def _at(path: Path, line: int) -> str:

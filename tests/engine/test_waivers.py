@@ -246,3 +246,43 @@ def test_cli_warns_about_a_catch_all_waiver_on_every_run(setup: tuple[Path, Path
         assert result.exit_code == 0, result.output
         assert result.stderr == (f"warning: {path}:1: waiver for * waives every rule until 9999-12-31 (more than "
                                  "365 days after the collection): narrow its rule or bring its expiry closer\n")
+
+
+def test_a_spooled_stream_is_waived_in_bulk_exactly_as_one_finding_at_a_time() -> None:
+    """Globs of every kind, overlapping waivers, an expired one, statuses that cannot be waived: the same marks,
+    reasons and match counts whether findings are a list (one by one) or a spooled stream (in batches)."""
+    import random
+
+    from sounding.engine.finding_spool import FindingSpool
+
+    rng = random.Random(23)
+    accounts = ["111111111111", "111122223333", "222222222222", "999999999999"]
+    regions = ["global", "us-east-1", "eu-west-1", "eu-central-1"]
+
+    def finding(n: int) -> Finding:
+        return Finding(rule_id=rng.choice(["iam_a", "iam_b", "sg_open", "s3_public"]), title="t", severity="high",
+                       section=1, status=rng.choice(["PASS", "FAIL", "ERROR", "SKIP", "MANUAL"]),
+                       account_id=rng.choice(accounts), region=rng.choice(regions),
+                       resource_id=rng.choice(["arn:aws:s3:::b1", "arn:aws:s3:::b2", "sg-01", "sg-1x", f"r{n}"]),
+                       reason="x")
+
+    def waiver(line: int, expires: date, **patterns: str) -> Waiver:
+        return Waiver(rule=patterns.pop("rule"), reason=f"because {line}", owner="o@example.com", expires=expires,
+                      line=line, **patterns)
+
+    waivers = [waiver(1, date(2030, 1, 1), rule="iam_*", account="1111*"),
+               waiver(2, date(2030, 1, 1), rule="*", region="eu-*", resource="sg-0?"),
+               waiver(3, date(2020, 1, 1), rule="s3_*"),  # expired: counts matches, waives nothing
+               waiver(4, date(2030, 1, 1), rule="[is]*", resource="[!a]*"),
+               waiver(5, date(2030, 1, 1), rule="nothing_matches")]
+    given = [finding(n) for n in range(25_000)]
+    collected = datetime(2026, 12, 1, tzinfo=UTC)
+    one_by_one = [Finding(**vars(f)) for f in given]
+    expected = apply_waivers(one_by_one, waivers, collected)
+    spool = FindingSpool()
+    spool.add(given)
+    stream = spool.finish(ordered=True)
+    outcomes = apply_waivers(stream, waivers, collected)
+    assert [(o.status, o.matches) for o in outcomes] == [(o.status, o.matches) for o in expected]
+    assert [f.to_dict() for f in stream] == [f.to_dict() for f in one_by_one]
+    assert sum(f.waived for f in one_by_one) > 1_000
