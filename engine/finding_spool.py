@@ -67,7 +67,8 @@ def _affects(gap_region: str, finding_region: str) -> bool:
 class FindingSpool:
     """Collects findings rule by rule into one Arrow file; `finish()` returns the stream over it."""
 
-    def __init__(self, gaps: Sequence[dict[str, str]] = ()) -> None:
+    def __init__(self, gaps: Sequence[dict[str, str]] = (),
+                 hooks: Sequence[Callable[[pa.RecordBatch], pa.RecordBatch]] = ()) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="sounding-findings-"))
         os.chmod(self.directory, 0o700)
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, True)
@@ -77,14 +78,19 @@ class FindingSpool:
         self._gaps_in_order = [{f: g[f] for f in GAP_FIELDS} for _, g in sorted(
             enumerate(gaps), key=lambda item: (*(_nulls_last(item[1][f]) for f in _GAP_ORDER), item[0]))]
         self._seq = 0
+        # Called in order on each batch of a rule's sorted findings before it is spooled (waivers mark it,
+        # a report writes it); each returns the batch to spool.
+        self.hooks = list(hooks)
 
     def _new_store(self) -> BatchStore:
         """Empty storage for spooled rows, its file (if it comes to one) new in the private directory."""
         return BatchStore(_SCHEMA, self.directory / f"findings-{next(self._versions)}.arrow")
 
-    def _write(self, table: pa.Table) -> None:
-        """Append rows (in _SCHEMA, seq given)."""
+    def _write(self, table: pa.Table, *, hooked: bool = False) -> None:
+        """Append rows (in _SCHEMA, seq given); hooked: through the hooks first."""
         for batch in table.to_batches(max_chunksize=BATCH_ROWS):
+            for hook in self.hooks if hooked else ():
+                batch = hook(batch)
             self.store.append(batch)
 
     def add(self, findings: Sequence[Finding]) -> None:
@@ -106,7 +112,7 @@ class FindingSpool:
             **{name: ordered[name] for name in ("status", "account_id", "region", "resource_id", "reason",
                                                  "details")},
             "waived": pa.repeat(False, total), "waiver_reason": pa.repeat("", total),
-        }, schema=_SCHEMA))
+        }, schema=_SCHEMA), hooked=True)
         self._seq += total
 
     def gap_accounts(self, tables: Collection[str]) -> set[str]:

@@ -88,14 +88,19 @@ def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: boo
     waivers_path = find_waivers_file(waivers_file)
     waivers = load_waivers(waivers_path) if waivers_path else None
     progress = Progress(quiet=quiet, verbose=verbose)
+    streamed = output_format == "json" and streams_to_file(output)
     try:
-        evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress.callback)
+        if streamed:  # the report is written while the rules run (atomically: a complete file or none)
+            evaluation = evaluate_into_json(output, snap, rules, waivers, statuses, timeout=timeout,
+                                            progress=progress.callback)
+        else:
+            evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress.callback)
     finally:
         progress.done()
-    if waivers is not None:
+    if waivers is not None and not streamed:
         evaluation.waivers = apply_waivers(evaluation.findings, waivers, snap.collected_at)
-        for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers)):
-            say(warning)
+    for warning in filter(None, (o.warning(str(waivers_path)) for o in evaluation.waivers or ())):
+        say(warning)
     failing = errors = 0
     for _section, severity, status, waived, count in finding_counts(evaluation.findings):  # counted in bulk
         if not waived and status == "FAIL" and fail_on != "none" and severity_rank(severity) >= severity_rank(fail_on):
@@ -105,13 +110,53 @@ def evaluate(snapshot: SnapshotArg, rule_dirs: tuple[Path, ...], no_builtin: boo
     if statuses:
         evaluation.findings = evaluation.findings.with_statuses(statuses)
     shown = tuple(sorted(set(statuses), key=STATUS_ORDER.__getitem__)) if statuses else None
-    write_with(lambda out: report_writer(output_format, shown=shown, wide=wide)(evaluation, out), output)
+    if not streamed:
+        write_with(lambda out: report_writer(output_format, shown=shown, wide=wide)(evaluation, out), output)
     if failing:
         sys.exit(EXIT_FINDINGS)
     if errors and not allow_errors:
         say(f"error: {errors} finding(s) are ERROR: those checks were not evaluated (exit {EXIT_ERRORS}; "
             "--allow-errors to accept)")
         sys.exit(EXIT_ERRORS)
+
+
+def streams_to_file(output: Path | None) -> bool:
+    """Whether the report goes to a regular file (or a new one): only then is it written while the rules run,
+    because only a file is replaced atomically when the evaluation fails half-way."""
+    if output is None or str(output) == "-":
+        return False
+    return not output.exists() or output.is_file()
+
+
+def evaluate_into_json(output: Path, snap: Any, rules: list[Any], waivers: list[Any] | None,
+                       statuses: tuple[str, ...], *, timeout: float, progress: Callable[[str], None]) -> Any:
+    """Evaluate with the JSON report written as each rule's findings are spooled (waivers marked first);
+    the same bytes as writing it afterwards."""
+    from sounding.engine.errors import InputError
+    from sounding.engine.evaluate import evaluate as run_evaluate
+    from sounding.engine.output import write_with
+    from sounding.engine.report.json_report import FindingsWriter
+    from sounding.engine.waivers import WaiverMatcher
+
+    def run(out: TextIO) -> Any:
+        writer = FindingsWriter(out, statuses or None)
+        matcher = WaiverMatcher(waivers, snap.collected_at) if waivers is not None else None
+        hooks = [matcher.apply_batch, writer.add] if matcher is not None else [writer.add]
+        try:
+            evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress, hooks=hooks)
+        except OSError as exc:
+            if exc.filename:  # a file of the evaluation's own (its spool), not the report: named as it is
+                raise InputError(exc.filename, exc.strerror or str(exc)) from None
+            raise  # writing the report: named by open_output
+        if matcher is not None:
+            evaluation.waivers = matcher.outcomes()
+        shown = evaluation.findings.with_statuses(statuses) if statuses else evaluation.findings
+        writer.finish(type(evaluation)(evaluation.snapshot, evaluation.rules, shown, evaluation.waivers))
+        return evaluation
+
+    result: list[Any] = []
+    write_with(lambda out: result.append(run(out)), output)
+    return result[0]
 
 
 def report_writer(output_format: str, *, shown: tuple[str, ...] | None, wide: bool) -> ReportWriter:

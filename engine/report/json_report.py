@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from json.encoder import py_encode_basestring as _py_encode
 from typing import Any, TextIO
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from sounding.engine.evaluate import Evaluation
 from sounding.engine.findings import Finding
 from sounding.engine.report.json_findings import SEPARATOR, finding_texts
@@ -21,6 +23,7 @@ except ImportError:  # pragma: no cover - a Python without the C accelerator
 
 
 WRITE_FINDINGS = 1000
+HEAD = '{\n  "findings": '
 
 
 def rule_metadata(rule: Rule) -> dict[str, Any]:
@@ -83,17 +86,48 @@ def write(evaluation: Evaluation, out: TextIO) -> None:
     Spooled findings are turned into text in bulk (json_findings) and counted from the spool; findings
     given as objects are written one at a time and counted in the same pass.
     """
-    out.write('{\n  "findings": ')
     batches = getattr(evaluation.findings, "batches", None)
     if callable(batches):  # a spooled stream: texts made in bulk, counts from the spool
-        first = True
-        for text in finding_texts(batches(), _finding_text):
-            out.write(("[\n    " + text[len(SEPARATOR):]) if first else text)
-            first = False
-        tally = Tally.of(evaluation.findings)
-    else:
-        tally, first = _write_one_by_one(evaluation.findings, out)
+        writer = FindingsWriter(out)
+        for batch in batches():
+            writer.add(batch)
+        writer.finish(evaluation)
+        return
+    out.write(HEAD)
+    tally, first = _write_one_by_one(evaluation.findings, out)
     out.write("[]" if first else "\n  ]")
+    _write_rest(evaluation, tally, out)
+
+
+class FindingsWriter:
+    """The JSON report written while findings are spooled: batches as they come, the rest at the end.
+
+    `add` takes spooled batches in report order (it can be an evaluation hook); `statuses` keeps only
+    findings with those statuses, as a filtered stream would.
+    """
+
+    def __init__(self, out: TextIO, statuses: Collection[str] | None = None) -> None:
+        self.out, self.first = out, True
+        self.keep = pa.array(sorted(statuses), pa.string()) if statuses else None
+        out.write(HEAD)
+
+    def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """Write a batch's findings (those kept); returns the batch unchanged."""
+        shown = batch if self.keep is None else batch.filter(pc.is_in(batch.column("status"), value_set=self.keep))
+        if shown.num_rows:
+            for text in finding_texts([shown], _finding_text):
+                self.out.write(("[\n    " + text[len(SEPARATOR):]) if self.first else text)
+                self.first = False
+        return batch
+
+    def finish(self, evaluation: Evaluation) -> None:
+        """Close the findings and write rules, snapshot, summary (of evaluation.findings) and waivers."""
+        self.out.write("[]" if self.first else "\n  ]")
+        _write_rest(evaluation, Tally.of(evaluation.findings), self.out)
+
+
+def _write_rest(evaluation: Evaluation, tally: Tally, out: TextIO) -> None:
+    """The members after the findings, in key order, and the end of the document."""
     rest: dict[str, Any] = {
         "rules": {r.id: rule_metadata(r) for r in sorted(evaluation.rules, key=lambda r: r.id)},
         "snapshot": snapshot_facts(evaluation.snapshot),
