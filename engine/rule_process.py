@@ -115,6 +115,10 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
     return b"".join(chunks)
 
 
+class WorkerGone(duckdb.Error):
+    """The worker ended before it answered."""
+
+
 @dataclass(frozen=True)
 class WorkerStart:
     """What a worker needs to serve one snapshot: the verified manifest, never a path to re-verify."""
@@ -245,6 +249,7 @@ class RuleWorker:
         self.in_use = False
         self._pending: tuple[float, float] | None = None  # (deadline, timeout) of the request in flight
         self._init_sent = False  # a start message was sent and its answer not yet read
+        self._fresh = False  # spawned and not yet ready once
 
     def load(self, start: WorkerStart) -> None:
         """Point the worker at another snapshot; it loads it before its next query."""
@@ -267,6 +272,7 @@ class RuleWorker:
         assert self.process.stdin is not None and self.process.stdout is not None
         self._requests, self._answers = self.process.stdin.fileno(), self.process.stdout.fileno()
         self._init_sent, self._stale = False, True  # a new process has no snapshot yet
+        self._fresh = True  # started for the snapshot it is about to load (not an idle worker reused)
 
     def _send_init(self) -> None:
         """Send the start message; the worker builds its connection while this process goes on."""
@@ -281,10 +287,11 @@ class RuleWorker:
         try:
             header = _read_exactly(self._answers, _HEADER.size, time.monotonic() + READY_TIMEOUT)
         except TimeoutError:
-            header = None
+            returncode = self.close()
+            raise duckdb.Error(f"the rule worker did not start ({_ending(returncode)})") from None
         if header is None:
             returncode = self.close()
-            raise duckdb.Error(f"the rule worker did not start ({_ending(returncode)})")
+            raise WorkerGone(f"the rule worker did not start ({_ending(returncode)})")
         answer = pickle.loads(_read_exactly(self._answers, _HEADER.unpack(header)[0], None) or b"")
         if answer[0] == "refused":
             self.close()
@@ -292,7 +299,7 @@ class RuleWorker:
             raise InputError(answer[1] or self.start.snapshot, answer[2])
         if answer[0] != "ready":
             raise duckdb.Error(f"the rule worker could not open the snapshot: {answer[1]}")
-        self._stale = False
+        self._stale = self._fresh = False
 
     def begin(self) -> None:
         """Start the worker (if needed) and send it the snapshot without waiting for its connection."""
@@ -307,7 +314,16 @@ class RuleWorker:
         """A running worker loaded with the current snapshot; one that died while idle is replaced."""
         self.begin()
         if self._stale:
-            self._await_ready()
+            fresh = self._fresh
+            try:
+                self._await_ready()
+            except WorkerGone:
+                if fresh:
+                    raise
+                # Killed while idle but still exiting when begin() looked (a zombie leader whose threads
+                # have not all ended is not yet reported by waitpid): replaced once.
+                self.begin()
+                self._await_ready()
 
     def run(self, sql: str, timeout: float) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Columns and rows of sql; raises DuckDB's Interrupt/OutOfMemory/Error exceptions on failure."""
