@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 
+from sounding.engine.diff import json_text
 from sounding.engine.diff.lines import FIELDS, lines
 from sounding.engine.diff.model import Diff
 from sounding.engine.report.rows import write_csv
@@ -24,8 +24,8 @@ HEADERS = {"change": "Change", "subject": "Table/Rule", "account_id": "Account",
 
 
 def render_json(diff: Diff) -> str:
-    """The whole diff as deterministic JSON."""
-    return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The whole diff as deterministic JSON (json.dumps with indent=2 and sorted keys, written faster)."""
+    return json_text.dumps(diff.to_dict()) + "\n"
 
 
 def render_csv(diff: Diff) -> str:
