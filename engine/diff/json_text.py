@@ -32,6 +32,21 @@ def _flat_encoder(inner: str) -> json.JSONEncoder:
     return encoder
 
 
+class Written:
+    """A value that writes its own JSON text (for many objects of one known shape, without a dict each)."""
+
+    def json_text(self, newline: str) -> str:
+        """The value as json.dumps(indent=2, sort_keys=True) would write it; `newline` ends in its indent."""
+        raise NotImplementedError
+
+
+def member(value: Any) -> str:
+    """A string or null as json writes it (other scalars through json.dumps)."""
+    if type(value) is str:
+        return encode_basestring(value)
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def dumps(value: Any) -> str:
     """`value` as json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) writes it."""
     parts: list[str] = []
@@ -84,6 +99,8 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
             _write(item, inner, parts)
             separator = "," + inner
         parts.append(newline + "]")
+    elif isinstance(value, Written):
+        parts.append(value.json_text(newline))
     else:  # anything else: json.dumps decides (and raises the same TypeError for what JSON cannot hold)
         parts.append(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", newline))
 
