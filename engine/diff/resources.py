@@ -1,8 +1,9 @@
 """Resource drift per table, computed in DuckDB: both snapshots joined on the primary key.
 
-Pass one joins only the keys and a hash of the compared values (about the cost of reading both
-sides once); pass two fetches, by file position, just the rows whose hash differed and names the
-values that really differ (a hash collision aside, equal values hash alike).
+Pass one joins the keys and a hash of the compared values (about the cost of reading both sides
+once), keeping NEW's values for the rows whose hash differs; pass two fetches, by file position,
+just those rows of OLD and names the values that really differ (a hash collision aside, equal
+values hash alike).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ DIGEST = "_digest"
 ROW = "file_row_number"
 FILE = "_sounding_file"
 DIFFERING = "differing"
+NEW_RAW = "n_" + RAW
 
 
 DIFF_MEMORY_LIMIT = "1GB"
@@ -95,7 +97,7 @@ def diff_table(con: duckdb.DuckDBPyConnection, old: Snapshot, new: Snapshot, nam
     _scope_table(con, "skipped", ground.excluded_for(name))
     sides = Sides(old.pinned(name), new.pinned(name))
     repeats = _has_repeated_keys(con, sides, old_key)
-    con.execute(_differing_sql(sides, old_key, compared, raw_ignore, repeats))
+    con.execute(_differing_sql(sides, old_key, common, compared, raw_ignore, repeats))
     if not con.execute(f"SELECT count(*) FROM {DIFFERING}").fetchone()[0]:  # type: ignore[index]
         return result
     cursor = con.execute(_detail_sql(sides, old_key, common, compared, raw_ignore))
@@ -144,35 +146,37 @@ def _position(files: Sequence[str], alias: str) -> list[str]:
     return [f"{alias}.{ROW}", *([f"{alias}.{_q(FILE)}"] if len(files) > 1 else [])]
 
 
-def _raw_compared(alias: str, raw_ignore: Sequence[str]) -> str:
-    """`raw` as compared: without its volatile paths."""
+def _raw_compared(raw: str, raw_ignore: Sequence[str]) -> str:
+    """The `raw` expression as compared: without its volatile paths."""
     if not raw_ignore:
-        return f"{alias}.{_q(RAW)}"
+        return raw
     patch = _lit(json.dumps(_patch(raw_ignore), sort_keys=True))
-    return f"json_merge_patch({alias}.{_q(RAW)}, {patch})"
+    return f"json_merge_patch({raw}, {patch})"
 
 
-def _differing_sql(sides: Sides, key: list[str], compared: list[str], raw_ignore: Sequence[str],
-                   repeats: bool) -> str:
-    """Pass one: keys and a hash of the compared values only, joined; the rows whose hash differs."""
+def _differing_sql(sides: Sides, key: list[str], common: list[str], compared: list[str],
+                   raw_ignore: Sequence[str], repeats: bool) -> str:
+    """Pass one: both sides joined on the key, a hash of the compared values telling which rows differ.
+
+    The OLD side carries only keys, hash and position into the join's hash table; the NEW side is
+    the probe, so its values, decoded anyway to be hashed, are kept for the differing rows alone.
+    """
     keys = ", ".join(f"t.{_q(k)}" for k in key)
-    digest = "hash(" + ", ".join([*(f"t.{_q(c)}" for c in compared), _raw_compared("t", raw_ignore)]) + ")"
+    digest = "hash(" + ", ".join([*(f"t.{_q(c)}" for c in compared), _raw_compared(f"t.{_q(RAW)}", raw_ignore)]) + ")"
     occurrence = (f"row_number() OVER (PARTITION BY {keys} ORDER BY t.{_q(RAW)})" if repeats else "1")
-
-    def side(files: Sequence[str]) -> str:
-        where = ", ".join(_position(files, "t"))
-        return (f"SELECT {keys}, {occurrence} AS {OCCURRENCE}, {digest} AS {DIGEST}, {where} "
-                f"FROM {_scan(files)} t")
-
+    old = (f"SELECT {keys}, {occurrence} AS {OCCURRENCE}, {digest} AS {DIGEST}, "
+           f"{', '.join(_position(sides.old, 't'))} FROM {_scan(sides.old)} t")
+    new = (f"SELECT {', '.join(f't.{_q(c)}' for c in common)}, {occurrence} AS {OCCURRENCE}, {digest} AS {DIGEST} "
+           f"FROM read_parquet([{_files(sides.new)}]) t")
     on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in [*key, OCCURRENCE])
-    located = [*(f"o.{c.split('.', 1)[1]} AS {_q('o_' + _unq(c))}" for c in _position(sides.old, "o")),
-               *(f"n.{c.split('.', 1)[1]} AS {_q('n_' + _unq(c))}" for c in _position(sides.new, "n"))]
+    located = ", ".join(f"{c} AS {_q('o_' + _unq(c))}" for c in _position(sides.old, "o"))
+    values = ", ".join(f"n.{_q(c)} AS {_q('n_' + c)}" for c in common)
     coalesced = ", ".join(f"coalesce(o.{_q(k)}, n.{_q(k)}) AS {_q('k_' + k)}" for k in [*key, OCCURRENCE])
     return (
         f"CREATE OR REPLACE TEMP TABLE {DIFFERING} AS "
-        f"WITH o AS ({side(sides.old)}), n AS ({side(sides.new)}), "
+        f"WITH o AS ({old}), n AS ({new}), "
         f"j AS (SELECT {coalesced}, o.{OCCURRENCE} IS NULL AS _added, n.{OCCURRENCE} IS NULL AS _removed, "
-        f"{', '.join(located)} FROM o FULL OUTER JOIN n ON {on} WHERE o.{DIGEST} IS DISTINCT FROM n.{DIGEST}) "
+        f"{located}, {values} FROM n FULL OUTER JOIN o ON {on} WHERE o.{DIGEST} IS DISTINCT FROM n.{DIGEST}) "
         f"SELECT * FROM j "
         f"WHERE EXISTS (SELECT 1 FROM ground g WHERE g.account_id = j.k_account_id AND g.region = j.k_region) "
         f"AND NOT EXISTS (SELECT 1 FROM skipped s WHERE s.account_id = j.k_account_id "
@@ -186,31 +190,24 @@ def _unq(column: str) -> str:
 
 def _detail_sql(sides: Sides, key: list[str], common: list[str], compared: list[str],
                 raw_ignore: Sequence[str]) -> str:
-    """Pass two: only the rows whose hash differed, fetched by position; which compared values differ."""
-    select = ", ".join(f"t.{_q(c)}" for c in common)
-
-    def side(files: Sequence[str], prefix: str) -> str:
-        # A filter on the row number alone is pushed into the scan (cheaper than a semi join); the
-        # join below then matches the file too, where a side has several.
-        return (f"SELECT {select}, {', '.join(_position(files, 't'))} FROM {_scan(files)} t "
-                f"WHERE t.{ROW} IN (SELECT d.{_q(prefix + ROW)} FROM {DIFFERING} d)")
-
-    def attach(files: Sequence[str], alias: str) -> str:
-        return " AND ".join(f"{alias}.{_q(_unq(c))} = d.{_q(alias + '_' + _unq(c))}"
-                            for c in _position(files, alias))
-
-    checks = [f"CASE WHEN o.{_q(c)} IS DISTINCT FROM n.{_q(c)} THEN {_lit(c)} END" for c in compared]
-    checks.append(f"CASE WHEN {_raw_compared('o', raw_ignore)} IS DISTINCT FROM {_raw_compared('n', raw_ignore)} "
-                  f"THEN 'raw' END")
+    """Pass two: the OLD rows whose hash differed, fetched by position; which compared values differ."""
+    # A filter on the row number alone is pushed into the scan (cheaper than a semi join); the join
+    # below then matches the file too, where the side has several.
+    old = (f"SELECT {', '.join(f't.{_q(c)}' for c in common)}, {', '.join(_position(sides.old, 't'))} "
+           f"FROM {_scan(sides.old)} t WHERE t.{ROW} IN (SELECT d.{_q('o_' + ROW)} FROM {DIFFERING} d)")
+    attach = " AND ".join(f"o.{_q(_unq(c))} = d.{_q('o_' + _unq(c))}" for c in _position(sides.old, "o"))
+    checks = [f"CASE WHEN o.{_q(c)} IS DISTINCT FROM d.{_q('n_' + c)} THEN {_lit(c)} END" for c in compared]
+    checks.append(f"CASE WHEN {_raw_compared(f'o.{_q(RAW)}', raw_ignore)} IS DISTINCT FROM "
+                  f"{_raw_compared(f'd.{_q(NEW_RAW)}', raw_ignore)} THEN 'raw' END")
     changed = f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL)"
     keys = ", ".join(f"d.{_q('k_' + k)}" for k in [*key, OCCURRENCE])
     values = ", ".join([*(f"o.{_q(c)} AS {_q('o_' + c)}" for c in common),
-                        *(f"n.{_q(c)} AS {_q('n_' + c)}" for c in common)])
+                        *(f"d.{_q('n_' + c)}" for c in common)])
     order_by = ", ".join(f"{_q('k_' + k)} NULLS FIRST" for k in [*key, OCCURRENCE])
     return (
-        f"WITH ox AS ({side(sides.old, 'o_')}), nx AS ({side(sides.new, 'n_')}), "
+        f"WITH ox AS ({old}), "
         f"j AS (SELECT {keys}, d._added, d._removed, {changed} AS _changed, {values} FROM {DIFFERING} d "
-        f"LEFT JOIN ox o ON {attach(sides.old, 'o')} LEFT JOIN nx n ON {attach(sides.new, 'n')}) "
+        f"LEFT JOIN ox o ON {attach}) "
         f"SELECT * FROM j WHERE _added OR _removed OR len(_changed) > 0 ORDER BY {order_by}")
 
 
