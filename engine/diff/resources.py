@@ -9,8 +9,11 @@ values hash alike).
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -44,10 +47,13 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
                 include_volatile: bool = False, progress: Callable[[str], None] | None = None,
                 ) -> list[TableDiff]:
     """The drift of each named table present in both snapshots, in name order."""
+    # The join of two large tables spills to disk rather than growing without bound: to a private
+    # directory removed afterwards (DuckDB's default for an in-memory database is .tmp in the cwd).
+    scratch = Path(tempfile.mkdtemp(prefix="sounding-diff-"))
     con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
     try:
         con.execute("SET TimeZone = 'UTC'")
-        # The join of two large tables spills to disk rather than growing without bound.
+        con.execute(f"SET temp_directory = {_lit(str(scratch / 'spill'))}")
         con.execute(f"SET memory_limit = '{DIFF_MEMORY_LIMIT}'")
         _scope_table(con, "ground", sorted(ground.scopes))
         result = []
@@ -62,6 +68,7 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
         return result
     finally:
         con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _scope_table(con: duckdb.DuckDBPyConnection, name: str, scopes: Sequence[tuple[str, str]]) -> None:

@@ -255,3 +255,22 @@ def test_a_table_of_one_file_per_account_gives_the_same_drift_as_one_file(tmp_pa
         new = build_snapshot(tmp_path / f"new-{version}", new_rows, **options)
         assert len(open_snapshot(old).pinned("iam_credential_report")) == 3 - version  # files per table
         assert resources(old, new)["resources"] == expected
+
+
+def test_the_diff_connection_spills_to_a_private_directory_removed_after(build: Builder, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    from sounding.engine.diff import resources as resources_module
+
+    old = build("old", {"iam_credential_report": [{"user": "alice", "mfa_active": False}]})
+    new = build("new", {"iam_credential_report": [{"user": "alice", "mfa_active": True}]})
+    scratch, cwd = tmp_path / "tmp", tmp_path / "cwd"
+    scratch.mkdir()
+    cwd.mkdir()
+    made: list[str] = []
+    real_mkdtemp = resources_module.tempfile.mkdtemp
+    monkeypatch.setattr(resources_module.tempfile, "mkdtemp",
+                        lambda **kw: made.append(real_mkdtemp(dir=scratch, **kw)) or made[-1])
+    monkeypatch.chdir(cwd)  # DuckDB's own default for an in-memory database is .tmp here
+    assert resources(old, new)["summary"]["resources"]["changed"] == 1
+    assert len(made) == 1 and made[0].startswith(str(scratch / "sounding-diff-"))
+    assert list(scratch.iterdir()) == [] and list(cwd.iterdir()) == []
