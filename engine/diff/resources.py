@@ -50,7 +50,11 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
     # The join of two large tables spills to disk rather than growing without bound: to a private
     # directory removed afterwards (DuckDB's default for an in-memory database is .tmp in the cwd).
     scratch = Path(tempfile.mkdtemp(prefix="sounding-diff-"))
-    con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
+    try:
+        con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     try:
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET temp_directory = {_lit(str(scratch / 'spill'))}")
