@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from json.encoder import py_encode_basestring
-from typing import Any
+from typing import Any, TextIO
 
 try:  # the C implementation json.dumps uses for strings when ensure_ascii=False
     from _json import encode_basestring
@@ -17,6 +17,7 @@ except ImportError:  # pragma: no cover - a Python without the C accelerator
     encode_basestring = py_encode_basestring
 
 INDENT = "  "
+FLUSH_PIECES = 4096
 # Member types the C encoder writes exactly as the pure-Python one does (numbers differ only for
 # float subclasses and NaN spelling, so they stay on the general path).
 _FLAT = frozenset((str, bool, type(None)))
@@ -47,14 +48,35 @@ def member(value: Any) -> str:
     return "null" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+class _Pieces(list[str]):
+    """Pieces of text not yet written, handed to `out` (when there is one) once there are enough."""
+
+    def __init__(self, out: TextIO | None) -> None:
+        super().__init__()
+        self.out = out
+
+    def spill(self) -> None:
+        """Write what has gathered, so a long list is never held whole."""
+        if self.out is not None and len(self) >= FLUSH_PIECES:
+            self.out.write("".join(self))
+            self.clear()
+
+
 def dumps(value: Any) -> str:
     """`value` as json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) writes it."""
-    parts: list[str] = []
+    parts = _Pieces(None)
     _write(value, "\n", parts)
     return "".join(parts)
 
 
-def _write(value: Any, newline: str, parts: list[str]) -> None:
+def write(value: Any, out: TextIO) -> None:
+    """Write dumps(value) to `out` as it is made, a few thousand pieces at a time."""
+    parts = _Pieces(out)
+    _write(value, "\n", parts)
+    out.write("".join(parts))
+
+
+def _write(value: Any, newline: str, parts: _Pieces) -> None:
     """Append `value`; `newline` is a line break followed by the current level's indent."""
     if isinstance(value, str):
         parts.append(encode_basestring(value))
@@ -98,6 +120,7 @@ def _write(value: Any, newline: str, parts: list[str]) -> None:
             parts.append(separator)
             _write(item, inner, parts)
             separator = "," + inner
+            parts.spill()
         parts.append(newline + "]")
     elif isinstance(value, Written):
         parts.append(value.json_text(newline))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -38,3 +39,21 @@ def test_non_string_keys_are_written_as_json_writes_them() -> None:
 def test_what_json_cannot_hold_fails_as_json_dumps_fails() -> None:
     with pytest.raises(TypeError, match="Decimal is not JSON serializable"):
         dumps({"a": {"b": Decimal("1.5")}})
+
+
+def test_written_in_pieces_as_it_is_made_with_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sounding.engine.diff import json_text
+
+    class Recorder(io.StringIO):
+        writes = 0
+
+        def write(self, text: str) -> int:
+            Recorder.writes += 1
+            return super().write(text)
+
+    document = {"findings": {"still_failing": [{"rule_id": f"r{i}", "n": i} for i in range(500)]}, "x": [[1], []]}
+    monkeypatch.setattr(json_text, "FLUSH_PIECES", 100)
+    out = Recorder()
+    json_text.write(document, out)
+    assert out.getvalue() == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+    assert Recorder.writes > 10
