@@ -6,8 +6,12 @@ snapshot. Each command runs as the user runs it (`python -m sounding.engine.cli 
 memory is the largest sum of resident sizes of the command and its descendants (the rule
 worker), sampled every 20 ms from /proc, next to the command's own ru_maxrss.
 
+With --other, `diff` (resources and findings, --format json) and `diff_resources` (`--only resources`:
+coverage and row drift, no evaluation) are reported as ratios to reading both snapshots once.
+
 Example:
   python -m benchmarks.bench_cli /tmp/bench/org-1000 --other /tmp/bench/org-1000-b --json /tmp/cli.json
+  python -m benchmarks.bench_cli /tmp/bench/org-1000 --other /tmp/bench/org-1000-b --diff-only
 """
 
 from __future__ import annotations
@@ -77,38 +81,59 @@ def read_both(old: str, new: str) -> dict[str, Any]:
     return {"floor_s": round(first["floor_s"] + second["floor_s"], 3)}
 
 
+DIFF_FIGURES = ("diff", "diff_resources")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Limit, then evaluate --format json, verify and (with --other) diff; every figure also as a ratio."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("snapshot", help="a format-2 snapshot (benchmarks.generate writes one)")
     parser.add_argument("--other", help="a perturbed copy, for diff (benchmarks.generate --perturb)")
+    parser.add_argument("--diff-only", action="store_true",
+                        help="with --other: only reading both and the two diff figures (no evaluate, verify)")
     parser.add_argument("--json", type=Path, help="also write every measurement to this JSON file")
     args = parser.parse_args(argv)
+    if args.diff_only and not args.other:
+        parser.error("--diff-only needs --other")
     report: dict[str, Any] = {"machine": machine(), "size": snapshot_size(args.snapshot)}
-    limit = measure("benchmarks.bench_evaluate.scan_floor", snapshot=args.snapshot)["result"]["floor_s"]
-    report["limit_s"] = limit
-    with tempfile.TemporaryDirectory(prefix="sounding-bench-") as scratch:
-        out = Path(scratch) / "report.json"
-        report["evaluate_json"] = run_command(["evaluate", args.snapshot, "--format", "json", "-o", str(out), "-q",
-                                               "--fail-on", "none"])
-        report["evaluate_json"]["report_mib"] = round(out.stat().st_size / 2**20, 1) if out.exists() else None
-    report["verify"] = run_command(["verify", args.snapshot])
-    report["version"] = run_command(["--version"])
+    if not args.diff_only:
+        measure_single(args.snapshot, report)
     if args.other:
         report["read_both_s"] = measure("benchmarks.bench_cli.read_both", old=args.snapshot,
                                         new=args.other)["result"]["floor_s"]
-        report["diff"] = run_command(["diff", args.snapshot, args.other, "-q", "--format", "json"])
-    print(f"limit (one full-column scan, one file per table): {limit} s")
-    for name in ("evaluate_json", "verify", "version", "diff"):
+        with tempfile.TemporaryDirectory(prefix="sounding-bench-") as scratch:
+            out = Path(scratch) / "diff.json"
+            report["diff"] = run_command(["diff", args.snapshot, args.other, "-q", "--format", "json",
+                                          "-o", str(out)])
+            # The resource diff alone: coverage and row drift, no evaluation.
+            report["diff_resources"] = run_command(["diff", args.snapshot, args.other, "--only", "resources",
+                                                    "-q", "--format", "json", "-o", str(out)])
+    if "limit_s" in report:
+        print(f"limit (one full-column scan, one file per table): {report['limit_s']} s")
+    if "read_both_s" in report:
+        print(f"reading both (the same scan of each snapshot): {report['read_both_s']} s")
+    for name in ("evaluate_json", "verify", "version", *DIFF_FIGURES):
         if name in report:
             figure = report[name]
-            base = report["read_both_s"] if name == "diff" else limit
+            base = report["read_both_s"] if name in DIFF_FIGURES else report["limit_s"]
             print(f"{name}: {figure['wall_s']} s = {figure['wall_s'] / base:.2f}x "
-                  f"{'reading both' if name == 'diff' else 'the limit'}; exit {figure['exit']}; "
+                  f"{'reading both' if name in DIFF_FIGURES else 'the limit'}; exit {figure['exit']}; "
                   f"peak RSS own {figure['own_peak_rss_mib']} MiB, with worker {figure['tree_peak_rss_mib']} MiB")
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, sort_keys=True) + "\n")
     return 0
+
+
+def measure_single(snapshot: str, report: dict[str, Any]) -> None:
+    """The one-snapshot figures: the limit, evaluate --format json, verify, --version."""
+    report["limit_s"] = measure("benchmarks.bench_evaluate.scan_floor", snapshot=snapshot)["result"]["floor_s"]
+    with tempfile.TemporaryDirectory(prefix="sounding-bench-") as scratch:
+        out = Path(scratch) / "report.json"
+        report["evaluate_json"] = run_command(["evaluate", snapshot, "--format", "json", "-o", str(out), "-q",
+                                               "--fail-on", "none"])
+        report["evaluate_json"]["report_mib"] = round(out.stat().st_size / 2**20, 1) if out.exists() else None
+    report["verify"] = run_command(["verify", snapshot])
+    report["version"] = run_command(["--version"])
 
 
 if __name__ == "__main__":

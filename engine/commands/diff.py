@@ -68,9 +68,9 @@ def diff(old: SnapshotArg, new: SnapshotArg, only: str | None, tables: tuple[str
     """
     from sounding.engine.diff import diff_snapshots
     from sounding.engine.diff.model import NEW_FAILURE, STATUS_CHANGED
-    from sounding.engine.diff.render import FORMATS
+    from sounding.engine.diff.render import write_report
     from sounding.engine.errors import InputError
-    from sounding.engine.output import write_output
+    from sounding.engine.output import write_with
     from sounding.engine.rules import severity_rank
     from sounding.engine.selection import select_rules
     from sounding.engine.snapshot import open_snapshot
@@ -87,7 +87,7 @@ def diff(old: SnapshotArg, new: SnapshotArg, only: str | None, tables: tuple[str
                                 include_volatile=include_volatile, progress=progress.callback)
     finally:
         progress.done()
-    write_output(FORMATS[output_format](result), output)
+    write_with(lambda out: write_report(result, output_format, out), output)
     if fail_on_new and result.findings is not None:
         threshold = severity_rank(fail_on_new)
         if any(severity_rank(f.severity) >= threshold for f in result.findings.changes[NEW_FAILURE]):

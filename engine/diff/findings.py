@@ -93,7 +93,8 @@ def _first_per_key(findings: Iterable[Finding]) -> Iterator[tuple[MergeKey, Find
     """Findings in report order, the first of each (rule, account, region, resource) only."""
     last: MergeKey | None = None
     for finding in findings:
-        key = (finding.section, *finding.key)
+        # (section, *Finding.key), spelled out: this runs for every finding of both evaluations.
+        key = (finding.section, finding.rule_id, finding.account_id, finding.region, finding.resource_id)
         if key != last:
             yield key, finding
             last = key

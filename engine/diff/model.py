@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,9 +151,9 @@ class FindingDrift:
     rules_not_compared: list[dict[str, Any]] = field(default_factory=list)
     rules: int = 0
 
-    def to_dict(self) -> dict[str, Any]:
-        """The finding drift as reports write it."""
-        data: dict[str, Any] = {c: [f.to_dict() for f in self.changes[c]] for c in FINDING_CATEGORIES}
+    def to_dict(self, item: Callable[[FindingChange], Any] = FindingChange.to_dict) -> dict[str, Any]:
+        """The finding drift as reports write it; `item` makes each change's entry (the JSON writer's own)."""
+        data: dict[str, Any] = {c: [item(f) for f in self.changes[c]] for c in FINDING_CATEGORIES}
         data["rules_not_compared"] = self.rules_not_compared
         return data
 
@@ -178,12 +179,12 @@ class Diff:
         data["coverage_changed"] = not self.coverage.is_empty
         return data
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, finding: Callable[[FindingChange], Any] = FindingChange.to_dict) -> dict[str, Any]:
         """The whole diff as one JSON-ready object; only tables with drift are listed."""
         data: dict[str, Any] = {"old": self.old, "new": self.new, "summary": self.summary(),
                                 "coverage": self.coverage.to_dict()}
         if self.tables is not None:
             data["resources"] = {t.name: t.to_dict() for t in self.tables if not t.is_empty}
         if self.findings is not None:
-            data["findings"] = self.findings.to_dict()
+            data["findings"] = self.findings.to_dict(finding)
         return data

@@ -17,11 +17,11 @@ _IDENTITY_SUFFIXES = ("Arn", "Id", "Name", "ARN")
 
 def json_changes(old: Any, new: Any, *, ignore: Collection[str] = ()) -> list[ValueChange]:
     """Every path whose value differs between two JSON documents; dotted paths in `ignore` are skipped."""
-    old_doc, new_doc = _load(old), _load(new)
+    (old_doc, old_nan), (new_doc, new_nan) = _load(old), _load(new)
     for path in ignore:
         old_doc, new_doc = without(old_doc, path.split(".")), without(new_doc, path.split("."))
     changes: list[ValueChange] = []
-    _compare(old_doc, new_doc, "", changes)
+    _compare(old_doc, new_doc, "", changes, old_nan or new_nan)
     return changes
 
 
@@ -38,16 +38,33 @@ def without(doc: Any, keys: list[str]) -> Any:
     return copy
 
 
-def _load(value: Any) -> Any:
-    """A JSON document from its text (NULL stays None)."""
-    return json.loads(value) if isinstance(value, str) else value
+def _load(value: Any) -> tuple[Any, bool]:
+    """A JSON document from its text (NULL stays None), and whether it may hold a NaN.
+
+    NaN is the one value unequal to itself: only where one may occur does each object and list of
+    objects need a whole-subtree check before its parts are compared (see `_compare`).
+    """
+    if not isinstance(value, str):
+        return value, isinstance(value, dict | list | float)
+    seen: list[str] = []
+
+    def constant(name: str) -> float:
+        seen.append(name)
+        return float(name)
+
+    return json.loads(value, parse_constant=constant), "NaN" in seen
 
 
-def _compare(old: Any, new: Any, path: str, out: list[ValueChange]) -> None:
-    """Append the differences below `path`."""
-    if _same(old, new):
-        return
+def _compare(old: Any, new: Any, path: str, out: list[ValueChange], nan: bool) -> None:
+    """Append the differences below `path`.
+
+    Two objects (or lists of objects) that encode to the same JSON text have no difference. Without
+    a NaN that is also what comparing their parts finds, so the whole-subtree check, which would
+    cost the subtree's size at every level, is made only where a NaN may occur (`nan`).
+    """
     if isinstance(old, dict) and isinstance(new, dict):
+        if nan and _same(old, new):
+            return
         for key in sorted(set(old) | set(new)):
             child = _join(path, key)
             if key not in new:
@@ -55,16 +72,19 @@ def _compare(old: Any, new: Any, path: str, out: list[ValueChange]) -> None:
             elif key not in old:
                 out.append(ValueChange(child, new=new[key], old_present=False))
             else:
-                _compare(old[key], new[key], child, out)
+                _compare(old[key], new[key], child, out, nan)
         return
     if isinstance(old, list) and isinstance(new, list) and _has_objects(old, new):
+        if nan and _same(old, new):
+            return
         identity = list_identity(old, new)
         if identity:
-            _compare_by_identity(old, new, path, identity, out)
+            _compare_by_identity(old, new, path, identity, out, nan)
         else:
-            _compare_by_index(old, new, path, out)
+            _compare_by_index(old, new, path, out, nan)
         return
-    out.append(ValueChange(path or "$", old=old, new=new))
+    if not _same(old, new):
+        out.append(ValueChange(path or "$", old=old, new=new))
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -72,11 +92,25 @@ def _same(old: Any, new: Any) -> bool:
     if type(old) is not type(new):
         return False
     if isinstance(old, dict | list):
-        return json.dumps(old, sort_keys=True) == json.dumps(new, sort_keys=True)
+        return _same_json(old, new)
     return old == new
 
 
-def _compare_by_identity(old: list[Any], new: list[Any], path: str, key: str, out: list[ValueChange]) -> None:
+def _same_json(old: Any, new: Any) -> bool:
+    """Whether two documents encode to the same JSON text with sorted keys, without encoding them."""
+    if type(old) is not type(new):
+        return False
+    if isinstance(old, dict):
+        return old.keys() == new.keys() and all(_same_json(value, new[key]) for key, value in old.items())
+    if isinstance(old, list):
+        return len(old) == len(new) and all(_same_json(a, b) for a, b in zip(old, new, strict=True))
+    if isinstance(old, float):
+        return repr(old) == repr(new)  # as json.dumps writes them: -0.0 is not 0.0, NaN is NaN
+    return bool(old == new)
+
+
+def _compare_by_identity(old: list[Any], new: list[Any], path: str, key: str, out: list[ValueChange],
+                         nan: bool) -> None:
     """Elements matched by the value of their identity key, e.g. Tags[Key=Owner]."""
     before = {_render(item[key]): item for item in old}
     after = {_render(item[key]): item for item in new}
@@ -87,10 +121,10 @@ def _compare_by_identity(old: list[Any], new: list[Any], path: str, key: str, ou
         elif ident not in before:
             out.append(ValueChange(child, new=after[ident], old_present=False))
         else:
-            _compare(before[ident], after[ident], child, out)
+            _compare(before[ident], after[ident], child, out, nan)
 
 
-def _compare_by_index(old: list[Any], new: list[Any], path: str, out: list[ValueChange]) -> None:
+def _compare_by_index(old: list[Any], new: list[Any], path: str, out: list[ValueChange], nan: bool) -> None:
     """Elements matched by position."""
     for index in range(max(len(old), len(new))):
         child = f"{path}[{index}]"
@@ -99,7 +133,7 @@ def _compare_by_index(old: list[Any], new: list[Any], path: str, out: list[Value
         elif index >= len(old):
             out.append(ValueChange(child, new=new[index], old_present=False))
         else:
-            _compare(old[index], new[index], child, out)
+            _compare(old[index], new[index], child, out, nan)
 
 
 def _has_objects(old: list[Any], new: list[Any]) -> bool:

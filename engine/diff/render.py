@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
+from typing import TextIO
 
+from sounding.engine.diff import json_text
 from sounding.engine.diff.lines import FIELDS, lines
-from sounding.engine.diff.model import Diff
+from sounding.engine.diff.model import Diff, FindingChange
 from sounding.engine.report.rows import write_csv
 from sounding.engine.report.text import markdown_data
 from sounding.engine.report.text import table as text_table
@@ -24,8 +25,42 @@ HEADERS = {"change": "Change", "subject": "Table/Rule", "account_id": "Account",
 
 
 def render_json(diff: Diff) -> str:
-    """The whole diff as deterministic JSON."""
-    return json.dumps(diff.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The whole diff as deterministic JSON (json.dumps with indent=2 and sorted keys, written faster)."""
+    out = io.StringIO()
+    write_json(diff, out)
+    return out.getvalue()
+
+
+def write_json(diff: Diff, out: TextIO) -> None:
+    """render_json's text, written to `out` as it is made (at 1,000 accounts it is ~150 MiB)."""
+    json_text.write(diff.to_dict(FindingText), out)
+    out.write("\n")
+
+
+def write_report(diff: Diff, output_format: str, out: TextIO) -> None:
+    """The diff in one of FORMATS, written to `out`."""
+    if output_format == "json":
+        write_json(diff, out)
+    else:
+        out.write(FORMATS[output_format](diff))
+
+
+class FindingText(json_text.Written):
+    """A finding change written straight from its fields: FindingChange.to_dict's keys, in sorted order."""
+
+    __slots__ = ("change",)
+
+    def __init__(self, change: FindingChange) -> None:
+        self.change = change
+
+    def json_text(self, newline: str) -> str:
+        """The change's object, members one level deeper than `newline`."""
+        f, m, inner = self.change, json_text.member, newline + json_text.INDENT
+        return (f'{{{inner}"account_id": {m(f.account_id)},{inner}"new_status": {m(f.new_status)},'
+                f'{inner}"old_status": {m(f.old_status)},{inner}"reason": {m(f.reason)},'
+                f'{inner}"region": {m(f.region)},{inner}"resource_id": {m(f.resource_id)},'
+                f'{inner}"rule_id": {m(f.rule_id)},{inner}"severity": {m(f.severity)},'
+                f'{inner}"title": {m(f.title)}{newline}}}')
 
 
 def render_csv(diff: Diff) -> str:

@@ -1,9 +1,19 @@
-"""Resource drift per table, computed in DuckDB: a full outer join of both snapshots on the primary key."""
+"""Resource drift per table, computed in DuckDB: both snapshots joined on the primary key.
+
+Pass one joins the keys and a hash of the compared values (about the cost of reading both sides
+once), keeping NEW's values for the rows whose hash differs; pass two fetches, by file position,
+just those rows of OLD and names the values that really differ (a hash collision aside, equal
+values hash alike).
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -22,6 +32,12 @@ from sounding.engine.sql_policy import BASE_CONFIG
 
 RAW = "raw"
 OCCURRENCE = "_occurrence"
+DIGEST = "_digest"
+# Where a row lies: DuckDB's own row-number column, and the file column when a side has several files.
+ROW = "file_row_number"
+FILE = "_sounding_file"
+DIFFERING = "differing"
+NEW_RAW = "n_" + RAW
 
 
 DIFF_MEMORY_LIMIT = "1GB"
@@ -31,14 +47,19 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
                 include_volatile: bool = False, progress: Callable[[str], None] | None = None,
                 ) -> list[TableDiff]:
     """The drift of each named table present in both snapshots, in name order."""
-    con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
+    # The join of two large tables spills to disk rather than growing without bound: to a private
+    # directory removed afterwards (DuckDB's default for an in-memory database is .tmp in the cwd).
+    scratch = Path(tempfile.mkdtemp(prefix="sounding-diff-"))
+    try:
+        con = duckdb.connect(":memory:", config=dict(BASE_CONFIG))
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     try:
         con.execute("SET TimeZone = 'UTC'")
-        # The join of two large tables spills to disk rather than growing without bound.
+        con.execute(f"SET temp_directory = {_lit(str(scratch / 'spill'))}")
         con.execute(f"SET memory_limit = '{DIFF_MEMORY_LIMIT}'")
-        con.execute("CREATE TEMP TABLE ground (account_id VARCHAR, region VARCHAR)")
-        if ground.scopes:
-            con.executemany("INSERT INTO ground VALUES (?, ?)", sorted(ground.scopes))
+        _scope_table(con, "ground", sorted(ground.scopes))
         result = []
         for name in sorted(names):
             if progress:
@@ -51,6 +72,15 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
         return result
     finally:
         con.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scope_table(con: duckdb.DuckDBPyConnection, name: str, scopes: Sequence[tuple[str, str]]) -> None:
+    """A temp table of (account, region) scopes, filled in one statement (row-by-row inserts cost seconds)."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} (account_id VARCHAR, region VARCHAR)")
+    if scopes:
+        con.execute(f"INSERT INTO {name} SELECT unnest($1::VARCHAR[]), unnest($2::VARCHAR[])",
+                    [[s[0] for s in scopes], [s[1] for s in scopes]])
 
 
 def diff_table(con: duckdb.DuckDBPyConnection, old: Snapshot, new: Snapshot, name: str,
@@ -75,13 +105,13 @@ def diff_table(con: duckdb.DuckDBPyConnection, old: Snapshot, new: Snapshot, nam
     quiet = set(volatile_columns(name)) if not include_volatile else set()
     compared = [c for c in common if c not in old_key and c not in quiet and c != RAW]
     raw_ignore = volatile_raw_paths(name) if not include_volatile else ()
-    con.execute("CREATE OR REPLACE TEMP TABLE skipped (account_id VARCHAR, region VARCHAR)")
-    excluded = ground.excluded_for(name)
-    if excluded:
-        con.execute("INSERT INTO skipped VALUES " + ", ".join("(?, ?)" for _ in excluded),
-                    [v for scope in excluded for v in scope])
-    sql = _join_sql(old, new, name, old_key, common, compared, raw_ignore)
-    cursor = con.execute(sql)
+    _scope_table(con, "skipped", ground.excluded_for(name))
+    sides = Sides(old.pinned(name), new.pinned(name))
+    repeats = _has_repeated_keys(con, sides, old_key)
+    con.execute(_differing_sql(sides, old_key, common, compared, raw_ignore, repeats))
+    if not con.execute(f"SELECT count(*) FROM {DIFFERING}").fetchone()[0]:  # type: ignore[index]
+        return result
+    cursor = con.execute(_detail_sql(sides, old_key, common, compared, raw_ignore))
     columns = [d[0] for d in cursor.description]
     for row in cursor.fetchall():
         record = dict(zip(columns, row, strict=True))
@@ -91,40 +121,105 @@ def diff_table(con: duckdb.DuckDBPyConnection, old: Snapshot, new: Snapshot, nam
     return result
 
 
-def _join_sql(old: Snapshot, new: Snapshot, name: str, key: list[str], common: list[str],
-              compared: list[str], raw_ignore: Sequence[str]) -> str:
-    """One query: both sides numbered within duplicate keys, joined, narrowed to rows that differ."""
-    select = ", ".join(_q(c) for c in common)
-    order = f"{_q(RAW)}"
-    partition = ", ".join(_q(k) for k in key)
+@dataclass(frozen=True)
+class Sides:
+    """The Parquet files DuckDB reads for one table on each side."""
 
-    def side(snapshot: Snapshot) -> str:
-        files = ", ".join(_lit(p) for p in snapshot.pinned(name))
-        return (f"SELECT {select}, row_number() OVER (PARTITION BY {partition} ORDER BY {order}) "
-                f"AS {OCCURRENCE} FROM read_parquet([{files}])")
+    old: list[str]
+    new: list[str]
 
+
+def _has_repeated_keys(con: duckdb.DuckDBPyConnection, sides: Sides, key: Sequence[str]) -> bool:
+    """Whether a primary key value may occur more than once on a side (then rows are matched by occurrence).
+
+    Counts distinct hashes of the key: equal keys hash alike, so a repeat is never missed; a collision
+    only sends the table down the slower, equally exact path.
+    """
+    digest = "hash(" + ", ".join(_q(k) for k in key) + ")"
+    counts = [f"(SELECT count(*) > count(DISTINCT {digest}) FROM read_parquet([{_files(files)}]))"
+              for files in (sides.old, sides.new)]
+    return bool(con.execute(f"SELECT {' OR '.join(counts)}").fetchone()[0])  # type: ignore[index]
+
+
+def _files(files: Sequence[str]) -> str:
+    """A DuckDB list of file paths."""
+    return ", ".join(_lit(p) for p in files)
+
+
+def _scan(files: Sequence[str]) -> str:
+    """read_parquet over one side's files with each row's position (and file, when there are several)."""
+    file_column = f", filename = {_lit(FILE)}" if len(files) > 1 else ""
+    return f"read_parquet([{_files(files)}], file_row_number = true{file_column})"
+
+
+def _position(files: Sequence[str], alias: str) -> list[str]:
+    """The columns that locate a row of one side: its file (when several) and its row number in it."""
+    return [f"{alias}.{ROW}", *([f"{alias}.{_q(FILE)}"] if len(files) > 1 else [])]
+
+
+def _raw_compared(raw: str, raw_ignore: Sequence[str]) -> str:
+    """The `raw` expression as compared: without its volatile paths."""
+    if not raw_ignore:
+        return raw
+    patch = _lit(json.dumps(_patch(raw_ignore), sort_keys=True))
+    return f"json_merge_patch({raw}, {patch})"
+
+
+def _differing_sql(sides: Sides, key: list[str], common: list[str], compared: list[str],
+                   raw_ignore: Sequence[str], repeats: bool) -> str:
+    """Pass one: both sides joined on the key, a hash of the compared values telling which rows differ.
+
+    The OLD side carries only keys, hash and position into the join's hash table; the NEW side is
+    the probe, so its values, decoded anyway to be hashed, are kept for the differing rows alone.
+    """
+    keys = ", ".join(f"t.{_q(k)}" for k in key)
+    digest = "hash(" + ", ".join([*(f"t.{_q(c)}" for c in compared), _raw_compared(f"t.{_q(RAW)}", raw_ignore)]) + ")"
+    occurrence = (f"row_number() OVER (PARTITION BY {keys} ORDER BY t.{_q(RAW)})" if repeats else "1")
+    old = (f"SELECT {keys}, {occurrence} AS {OCCURRENCE}, {digest} AS {DIGEST}, "
+           f"{', '.join(_position(sides.old, 't'))} FROM {_scan(sides.old)} t")
+    new = (f"SELECT {', '.join(f't.{_q(c)}' for c in common)}, {occurrence} AS {OCCURRENCE}, {digest} AS {DIGEST} "
+           f"FROM read_parquet([{_files(sides.new)}]) t")
     on = " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in [*key, OCCURRENCE])
-    checks = [f"CASE WHEN o.{_q(c)} IS DISTINCT FROM n.{_q(c)} THEN {_lit(c)} END" for c in compared]
-    if raw_ignore:
-        patch = _lit(json.dumps(_patch(raw_ignore), sort_keys=True))
-        raw_check = f"json_merge_patch(o.raw, {patch}) IS DISTINCT FROM json_merge_patch(n.raw, {patch})"
-    else:
-        raw_check = "o.raw IS DISTINCT FROM n.raw"
-    checks.append(f"CASE WHEN {raw_check} THEN 'raw' END")
+    located = ", ".join(f"{c} AS {_q('o_' + _unq(c))}" for c in _position(sides.old, "o"))
+    values = ", ".join(f"n.{_q(c)} AS {_q('n_' + c)}" for c in common)
+    coalesced = ", ".join(f"coalesce(o.{_q(k)}, n.{_q(k)}) AS {_q('k_' + k)}" for k in [*key, OCCURRENCE])
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {DIFFERING} AS "
+        f"WITH o AS ({old}), n AS ({new}), "
+        f"j AS (SELECT {coalesced}, o.{OCCURRENCE} IS NULL AS _added, n.{OCCURRENCE} IS NULL AS _removed, "
+        f"{located}, {values} FROM n FULL OUTER JOIN o ON {on} WHERE o.{DIGEST} IS DISTINCT FROM n.{DIGEST}) "
+        f"SELECT * FROM j "
+        f"WHERE EXISTS (SELECT 1 FROM ground g WHERE g.account_id = j.k_account_id AND g.region = j.k_region) "
+        f"AND NOT EXISTS (SELECT 1 FROM skipped s WHERE s.account_id = j.k_account_id "
+        f"AND (s.region = 'global' OR s.region = j.k_region))")
+
+
+def _unq(column: str) -> str:
+    """A position column's bare name (its alias prefix and quotes removed)."""
+    return column.split(".", 1)[1].strip('"')
+
+
+def _detail_sql(sides: Sides, key: list[str], common: list[str], compared: list[str],
+                raw_ignore: Sequence[str]) -> str:
+    """Pass two: the OLD rows whose hash differed, fetched by position; which compared values differ."""
+    # A filter on the row number alone is pushed into the scan (cheaper than a semi join); the join
+    # below then matches the file too, where the side has several.
+    old = (f"SELECT {', '.join(f't.{_q(c)}' for c in common)}, {', '.join(_position(sides.old, 't'))} "
+           f"FROM {_scan(sides.old)} t WHERE t.{ROW} IN (SELECT d.{_q('o_' + ROW)} FROM {DIFFERING} d)")
+    attach = " AND ".join(f"o.{_q(_unq(c))} = d.{_q('o_' + _unq(c))}" for c in _position(sides.old, "o"))
+    checks = [f"CASE WHEN o.{_q(c)} IS DISTINCT FROM d.{_q('n_' + c)} THEN {_lit(c)} END" for c in compared]
+    checks.append(f"CASE WHEN {_raw_compared(f'o.{_q(RAW)}', raw_ignore)} IS DISTINCT FROM "
+                  f"{_raw_compared(f'd.{_q(NEW_RAW)}', raw_ignore)} THEN 'raw' END")
     changed = f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL)"
-    keys = ", ".join(f"coalesce(o.{_q(k)}, n.{_q(k)}) AS {_q('k_' + k)}" for k in [*key, OCCURRENCE])
+    keys = ", ".join(f"d.{_q('k_' + k)}" for k in [*key, OCCURRENCE])
     values = ", ".join([*(f"o.{_q(c)} AS {_q('o_' + c)}" for c in common),
-                        *(f"n.{_q(c)} AS {_q('n_' + c)}" for c in common)])
+                        *(f"d.{_q('n_' + c)}" for c in common)])
     order_by = ", ".join(f"{_q('k_' + k)} NULLS FIRST" for k in [*key, OCCURRENCE])
     return (
-        f"WITH o AS ({side(old)}), n AS ({side(new)}), "
-        f"j AS (SELECT {keys}, o.{OCCURRENCE} IS NULL AS _added, n.{OCCURRENCE} IS NULL AS _removed, "
-        f"{changed} AS _changed, {values} FROM o FULL OUTER JOIN n ON {on}) "
-        f"SELECT * FROM j WHERE (_added OR _removed OR len(_changed) > 0) "
-        f"AND EXISTS (SELECT 1 FROM ground g WHERE g.account_id = j.k_account_id AND g.region = j.k_region) "
-        f"AND NOT EXISTS (SELECT 1 FROM skipped s WHERE s.account_id = j.k_account_id "
-        f"AND (s.region = 'global' OR s.region = j.k_region)) "
-        f"ORDER BY {order_by}")
+        f"WITH ox AS ({old}), "
+        f"j AS (SELECT {keys}, d._added, d._removed, {changed} AS _changed, {values} FROM {DIFFERING} d "
+        f"LEFT JOIN ox o ON {attach}) "
+        f"SELECT * FROM j WHERE _added OR _removed OR len(_changed) > 0 ORDER BY {order_by}")
 
 
 def _patch(paths: Sequence[str]) -> dict[str, Any]:

@@ -64,3 +64,23 @@ def test_odd_keys_are_quoted_and_ignored_paths_are_skipped() -> None:
 
 def test_equal_documents_have_no_changes() -> None:
     assert json_changes('{"a": [1, {"b": 2}]}', {"a": [1, {"b": 2}]}) == []
+
+
+def test_lists_of_scalars_compare_as_their_json_text() -> None:
+    # A list of scalars is one value, equal when it encodes alike: 1 is not 1.0 nor true, -0.0 is
+    # not 0.0, NaN equals NaN, and the order of an object's keys does not matter.
+    for old, new in (([1], [1.0]), ([1], [True]), ([-0.0], [0.0]), ([0], [False]), (["1"], [1])):
+        assert dicts(json_changes({"V": old}, {"V": new})) == [{"path": "V", "old": old, "new": new}]
+    for same in ([float("nan")], [None], [1, "a", 2.5], []):
+        assert json_changes({"V": same}, {"V": list(same)}) == []
+    assert json_changes('[{"a": 1, "b": [true]}]', '[{"b": [true], "a": 1}]') == []
+    assert dicts(json_changes('[{"a": 1, "b": [true]}]', '[{"b": [1], "a": 1}]')) == [
+        {"path": "[0].b", "old": [True], "new": [1]}]
+
+
+def test_an_object_holding_nan_that_encodes_alike_has_no_change() -> None:
+    # NaN != NaN, yet two objects that encode to the same text are the same object.
+    same = '"x": {"a": NaN}, "l": [{"Id": 1, "v": NaN}]'
+    old, new = f'{{{same}, "b": 1}}', f'{{{same}, "b": 2}}'
+    assert dicts(json_changes(old, new)) == [{"path": "b", "old": 1, "new": 2}]
+    assert json_changes('{"x": [NaN]}', '{"x": [NaN]}') == []

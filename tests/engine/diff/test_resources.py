@@ -223,3 +223,54 @@ def test_delivery_times_of_a_trail_are_volatile_but_logging_is_not(build: Builde
     [change] = resources(old, stopped)["resources"]["cloudtrail_trail_status"]["changed"]
     assert (change["columns"], change["raw"]) == ([{"path": "is_logging", "old": True, "new": False}],
                                                   [{"path": "IsLogging", "old": True, "new": False}])
+
+
+def test_identical_repeated_rows_are_still_counted_by_occurrence(build: Builder) -> None:
+    # Equal rows hash alike: a join of hashes alone would pair both OLD copies with the one NEW copy.
+    row = {"user": "dup", "arn": "a"}
+    old = build("old", {"iam_credential_report": [row, row]})
+    new = build("new", {"iam_credential_report": [row]})
+    assert resources(old, new)["resources"] == {"iam_credential_report": {
+        "added": [], "changed": [],
+        "removed": [{"key": {"account_id": ACCOUNT, "region": "global", "user": "dup", "occurrence": 2}}]}}
+
+
+def test_a_table_of_one_file_per_account_gives_the_same_drift_as_one_file(tmp_path: Path) -> None:
+    old_rows = {"iam_credential_report": [{"account_id": ACCOUNT, "user": "alice", "mfa_active": False},
+                                          {"account_id": OTHER, "user": "zed", "mfa_active": True},
+                                          {"account_id": OTHER, "user": "yan", "mfa_active": True}]}
+    new_rows = {"iam_credential_report": [{"account_id": ACCOUNT, "user": "alice", "mfa_active": True},
+                                          {"account_id": OTHER, "user": "zed", "mfa_active": True},
+                                          {"account_id": ACCOUNT, "user": "bob", "mfa_active": True}]}
+    expected = {"iam_credential_report": {
+        "added": [{"key": {"account_id": ACCOUNT, "region": "global", "user": "bob"}}],
+        "removed": [{"key": {"account_id": OTHER, "region": "global", "user": "yan"}}],
+        "changed": [{"key": {"account_id": ACCOUNT, "region": "global", "user": "alice"},
+                     "columns": [{"path": "mfa_active", "old": False, "new": True}],
+                     "raw": [{"path": "mfa_active", "old": False, "new": True}]}]}}
+    for version in (1, 2):
+        options = {"accounts": [ACCOUNT, OTHER], "tables": ["regions", "iam_credential_report"],
+                   "format_version": version}
+        old = build_snapshot(tmp_path / f"old-{version}", old_rows, **options)
+        new = build_snapshot(tmp_path / f"new-{version}", new_rows, **options)
+        assert len(open_snapshot(old).pinned("iam_credential_report")) == 3 - version  # files per table
+        assert resources(old, new)["resources"] == expected
+
+
+def test_the_diff_connection_spills_to_a_private_directory_removed_after(build: Builder, tmp_path: Path,
+                                                                        monkeypatch: Any) -> None:
+    from sounding.engine.diff import resources as resources_module
+
+    old = build("old", {"iam_credential_report": [{"user": "alice", "mfa_active": False}]})
+    new = build("new", {"iam_credential_report": [{"user": "alice", "mfa_active": True}]})
+    scratch, cwd = tmp_path / "tmp", tmp_path / "cwd"
+    scratch.mkdir()
+    cwd.mkdir()
+    made: list[str] = []
+    real_mkdtemp = resources_module.tempfile.mkdtemp
+    monkeypatch.setattr(resources_module.tempfile, "mkdtemp",
+                        lambda **kw: made.append(real_mkdtemp(dir=scratch, **kw)) or made[-1])
+    monkeypatch.chdir(cwd)  # DuckDB's own default for an in-memory database is .tmp here
+    assert resources(old, new)["summary"]["resources"]["changed"] == 1
+    assert len(made) == 1 and made[0].startswith(str(scratch / "sounding-diff-"))
+    assert list(scratch.iterdir()) == [] and list(cwd.iterdir()) == []
