@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
+from sounding.engine.diff.finding_merge import merged_changes
 from sounding.engine.diff.model import (
     NEW_FAILURE,
     RESOLVED,
@@ -34,6 +35,10 @@ def diff_findings(old: Snapshot, new: Snapshot, rules: Sequence[Rule], *,
     if progress:
         progress("evaluate NEW")
     after = evaluate(new, compared, progress=progress).findings
+    if hasattr(before, "batches") and hasattr(after, "batches"):  # spooled: one join, objects only for changes
+        for change in merged_changes(before, after):
+            drift.changes[change.category].append(change)
+        return drift
     # Both streams are in report order, which orders finding keys the same way on both sides (the
     # same rules, so the same sections): one merge pass, no finding held beyond the current pair.
     for old_finding, new_finding in _merged(_first_per_key(before), _first_per_key(after)):
