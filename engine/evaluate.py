@@ -92,8 +92,10 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
                 slot = queue.slot(number - 1)
                 found, ran = collect_output(sandbox, rule, timeout, slot)
                 queue.done(slot)  # the slot takes the next query while this rule's findings are spooled
-                if ran:  # the query returned findings: gaps in what it read turn them into ERROR
-                    found = apply_gaps(snapshot, found, plan.reads, spool)
+                if ran:  # in report order already (rule_output); gaps in what it read turn findings into ERROR
+                    gapped = apply_gaps(snapshot, found, plan.reads, spool)
+                    spool.add_rule(rule, gapped, ordered=gapped is found)  # a changed status may move a row
+                    continue
             spool.add_rule(rule, found)
     finally:
         sandbox.close()

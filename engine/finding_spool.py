@@ -23,7 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sounding.collector.contract import GAP_FIELDS, GLOBAL_REGION
 from sounding.engine.batch_store import BatchStore
-from sounding.engine.findings import STATUS_ORDER, Finding
+from sounding.engine.findings import Finding
+from sounding.engine.rule_output import in_report_order
 from sounding.engine.rules import Rule
 
 BATCH_ROWS = 10_000
@@ -31,24 +32,13 @@ COLUMNS = ("section", "rule_id", "title", "severity", "status", "account_id", "r
            "details", "waived", "waiver_reason")
 _SCHEMA = pa.schema([("seq", pa.int64()), ("section", pa.int64()), *((c, pa.string()) for c in COLUMNS[1:10]),
                      ("waived", pa.bool_()), ("waiver_reason", pa.string())])
-_RANKED_STATUSES = pa.array(list(STATUS_ORDER), pa.string())  # in rank order: a status's index is its rank
-# Finding.sort_key's order (status by rank), ties by the order spooled.
-_ORDER = [("section", "ascending"), ("rule_id", "ascending"), ("account_id", "ascending"), ("region", "ascending"),
-          ("resource_id", "ascending"), ("rank", "ascending"), ("reason", "ascending"), ("seq", "ascending")]
 # What the tallies of a stream are counted by.
 COUNT_KEYS = ("section", "severity", "status", "waived")
 
 
-def _rank(status: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Each status's place in report order (unknown statuses last)."""
-    return pc.fill_null(pc.index_in(status, value_set=_RANKED_STATUSES), 9).cast(pa.int8())
-
-
 def _sorted(table: pa.Table) -> pa.Table:
-    """Rows in report order; Arrow compares strings by their UTF-8 bytes, which is code point order, as Python."""
-    keyed = table.append_column("rank", _rank(table["status"]))
-    order = pc.sort_indices(keyed, sort_keys=[(name, way) for name, way in _ORDER if name in keyed.column_names])
-    return table.take(order)
+    """Spooled rows in report order, ties by the order spooled."""
+    return in_report_order(table, leading=("section", "rule_id"), tie="seq")
 
 
 _GAP_ORDER = ("account_id", "region", "table", "operation")
@@ -100,17 +90,16 @@ class FindingSpool:
             self._write(_findings_table(chunk, self._seq))
             self._seq += len(chunk)
 
-    def add_rule(self, rule: Rule, found: pa.Table) -> None:
+    def add_rule(self, rule: Rule, found: pa.Table, *, ordered: bool = False) -> None:
         """Spool one rule's findings (rule_output.OUTPUT_SCHEMA) in report order: sorted here
-        (Finding.sort_key), ties in the given order."""
+        (Finding.sort_key, ties in the given order) unless they are `ordered` already."""
         total = found.num_rows
-        keyed = found.append_column("seq", pa.array(range(self._seq, self._seq + total), pa.int64()))
-        ordered = _sorted(keyed)
+        rows = found if ordered else in_report_order(found)
         self._write(pa.table({
-            "seq": ordered["seq"], "section": pa.repeat(rule.section, total), "rule_id": pa.repeat(rule.id, total),
-            "title": pa.repeat(rule.title, total), "severity": pa.repeat(rule.severity, total),
-            **{name: ordered[name] for name in ("status", "account_id", "region", "resource_id", "reason",
-                                                 "details")},
+            "seq": pa.array(range(self._seq, self._seq + total), pa.int64()), "section": pa.repeat(rule.section, total),
+            "rule_id": pa.repeat(rule.id, total), "title": pa.repeat(rule.title, total),
+            "severity": pa.repeat(rule.severity, total),
+            **{name: rows[name] for name in ("status", "account_id", "region", "resource_id", "reason", "details")},
             "waived": pa.repeat(False, total), "waiver_reason": pa.repeat("", total),
         }, schema=_SCHEMA), hooked=True)
         self._seq += total

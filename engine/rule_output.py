@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
-from sounding.engine.findings import REQUIRED_COLUMNS, Finding
+from sounding.engine.findings import REQUIRED_COLUMNS, STATUS_ORDER, Finding
 from sounding.engine.rules import STATUSES, Rule
 
 # What every rule's output becomes: the required columns plus its other columns as one JSON text.
@@ -29,6 +29,7 @@ OUTPUT_SCHEMA = pa.schema([(name, pa.string()) for name in OUTPUT_COLUMNS])
 _TEXT_TYPES = frozenset({"VARCHAR", "JSON"})
 _STATUS_SET = frozenset(STATUSES)
 _STATUS_VALUES = pa.array(STATUSES, pa.string())
+_RANKED_STATUSES = pa.array(list(STATUS_ORDER), pa.string())  # in rank order: a status's index is its rank
 
 
 class InvalidOutput(ValueError):
@@ -117,8 +118,29 @@ class RuleRows:
                          "details": [details_text(d) for d in self.details]}, schema=OUTPUT_SCHEMA)
 
 
+def status_rank(status: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Each status's place in report order (unknown statuses last)."""
+    return pc.fill_null(pc.index_in(status, value_set=_RANKED_STATUSES), 9).cast(pa.int8())
+
+
+def in_report_order(table: pa.Table, leading: Sequence[str] = (), tie: str | None = None) -> pa.Table:
+    """Rows as Finding.sort_key orders findings (leading columns first, statuses by rank; Arrow compares strings
+    by UTF-8 bytes, which is code point order, as Python does); ties by the `tie` column, else by position."""
+    keyed = table.append_column("_rank", status_rank(table["status"]))
+    if tie is None:
+        keyed, tie = keyed.append_column("_pos", pa.array(range(table.num_rows), pa.int64())), "_pos"
+    keys = [*leading, "account_id", "region", "resource_id", "_rank", "reason", tie]
+    return table.take(pc.sort_indices(keyed, sort_keys=[(key, "ascending") for key in keys]))
+
+
 def rule_output(con: duckdb.DuckDBPyConnection, sql: str, cap: RuleCap) -> pa.Table:
-    """Run a rule's query and return its validated output (OUTPUT_SCHEMA); InvalidOutput says what is wrong with it."""
+    """Run a rule's query and return its validated output (OUTPUT_SCHEMA) in report order; InvalidOutput says
+    what is wrong with it."""
+    return in_report_order(_validated_output(con, sql, cap))
+
+
+def _validated_output(con: duckdb.DuckDBPyConnection, sql: str, cap: RuleCap) -> pa.Table:
+    """A rule's validated output in the order the query returned it."""
     cursor = con.execute(sql)  # planned once (a relation from con.sql() is bound again to run)
     columns = [d[0] for d in cursor.description]
     lowered = check_columns(columns)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from collections.abc import Collection, Iterable
 from json.encoder import py_encode_basestring as _py_encode
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -109,15 +110,24 @@ class FindingsWriter:
     def __init__(self, out: TextIO, statuses: Collection[str] | None = None) -> None:
         self.out, self.first = out, True
         self.keep = pa.array(sorted(statuses), pa.string()) if statuses else None
+        # The texts are UTF-8 already: a UTF-8 text stream's own binary buffer takes them as they are.
+        encoding = getattr(out, "encoding", None)
+        utf8 = encoding is not None and codecs.lookup(encoding).name == "utf-8"
+        self.binary: BinaryIO | None = getattr(out, "buffer", None) if utf8 else None
         out.write(HEAD)
 
     def add(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """Write a batch's findings (those kept); returns the batch unchanged."""
         shown = batch if self.keep is None else batch.filter(pc.is_in(batch.column("status"), value_set=self.keep))
         if shown.num_rows:
-            for text in finding_texts([shown], _finding_text):
-                self.out.write(("[\n    " + text[len(SEPARATOR):]) if self.first else text)
-                self.first = False
+            for data in finding_texts([shown], _finding_text):
+                if self.first:
+                    data, self.first = b"[\n    " + data[len(SEPARATOR):], False
+                if self.binary is not None:
+                    self.out.flush()
+                    self.binary.write(data)
+                else:
+                    self.out.write(data.decode("utf-8"))
         return batch
 
     def finish(self, evaluation: Evaluation) -> None:

@@ -13,6 +13,7 @@ from sounding.engine.rule_output import (
     InvalidOutput,
     RuleCap,
     RuleRows,
+    in_report_order,
     rule_output,
     to_rule_rows,
 )
@@ -29,10 +30,10 @@ def bulk(con: duckdb.DuckDBPyConnection, sql: str, cap: RuleCap = CAP) -> pa.Tab
 
 
 def by_rows(con: duckdb.DuckDBPyConnection, sql: str, cap: RuleCap = CAP) -> pa.Table | str:
-    """What the row-by-row check (DuckDB's Python values) makes of sql."""
+    """What the row-by-row check (DuckDB's Python values) makes of sql, in report order."""
     cursor = con.execute(sql)
     try:
-        return to_rule_rows([d[0] for d in cursor.description], cursor.fetchall(), cap).to_arrow()
+        return in_report_order(to_rule_rows([d[0] for d in cursor.description], cursor.fetchall(), cap).to_arrow())
     except InvalidOutput as exc:
         return str(exc)
 
@@ -134,3 +135,13 @@ def test_rule_rows_round_trip_to_the_output_schema() -> None:
          "details": '{"status_without_gap": "PASS"}'},
         {"status": "PASS", "account_id": "2", "region": "eu-west-1", "resource_id": "s", "reason": "ok",
          "details": None}]
+
+
+def test_output_comes_in_report_order_ties_in_query_order(con: duckdb.DuckDBPyConnection) -> None:
+    """Account, region, resource, status by rank (FAIL first), reason; equal rows keep the query's order."""
+    sql = ("SELECT status, resource_id, account_id, region, reason, n FROM (VALUES "
+           "(1, 'PASS', 'b', '2', 'g', 'x'), (2, 'FAIL', 'b', '2', 'g', 'y'), (3, 'PASS', 'a', '2', 'g', 'x'), "
+           "(4, 'SKIP', 'a', '1', 'g', 'x'), (5, 'FAIL', 'b', '2', 'g', 'y')) AS t(n, status, resource_id, "
+           "account_id, region, reason) ORDER BY n")
+    table = rule_output(con, sql, CAP)
+    assert [json.loads(d)["n"] for d in table["details"].to_pylist()] == [4, 3, 2, 5, 1]

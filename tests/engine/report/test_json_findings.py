@@ -48,3 +48,19 @@ def test_a_spooled_report_is_the_same_bytes_as_the_same_findings_one_by_one(smal
     one_by_one = json_report.render(Evaluation(snapshot, [], list(stream)))
     assert spooled == one_by_one
     assert json.loads(spooled)["summary"]["waived"] == sum(f.waived for f in findings)
+
+
+def test_a_batch_of_one_rule_with_shared_values_is_the_same_bytes(small_snapshot) -> None:
+    """Values every row of a batch shares (a rule's id, title, severity) are written once into the fixed text."""
+    from sounding.engine.snapshot import open_snapshot
+
+    title = 'Quote " backslash \\ tab \t nul \x00 unit \x1f é \U0001f600'
+    findings = [Finding(rule_id="one_rule", title=title, severity="critical", section=7, status="FAIL",
+                        account_id="111111111111", region="eu-west-1", resource_id=f"r{n}", reason=title)
+                for n in range(3)]
+    spool = FindingSpool()
+    spool.add(findings)
+    stream = spool.finish()
+    snapshot = open_snapshot(small_snapshot)
+    assert json_report.render(Evaluation(snapshot, [], stream)) == json_report.render(
+        Evaluation(snapshot, [], list(stream)))
