@@ -8,9 +8,11 @@ values hash alike).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +45,29 @@ NEW_RAW = "n_" + RAW
 DIFF_MEMORY_LIMIT = "1GB"
 
 
+class Stopper:
+    """Stops a resource diff running on another thread: between tables, and its query at once (interrupt)."""
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.connection: duckdb.DuckDBPyConnection | None = None
+
+    def stop(self) -> None:
+        """Ask the diff to stop now."""
+        self.requested.set()
+        connection = self.connection
+        if connection is not None:
+            with contextlib.suppress(duckdb.Error):  # closed meanwhile: it stopped anyway
+                connection.interrupt()
+
+
+class Stopped(Exception):
+    """The resource diff was asked to stop."""
+
+
 def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: CommonGround, *,
                 include_volatile: bool = False, progress: Callable[[str], None] | None = None,
-                ) -> list[TableDiff]:
+                stopper: Stopper | None = None) -> list[TableDiff]:
     """The drift of each named table present in both snapshots, in name order."""
     # The join of two large tables spills to disk rather than growing without bound: to a private
     # directory removed afterwards (DuckDB's default for an in-memory database is .tmp in the cwd).
@@ -59,18 +81,26 @@ def diff_tables(old: Snapshot, new: Snapshot, names: Sequence[str], ground: Comm
         con.execute("SET TimeZone = 'UTC'")
         con.execute(f"SET temp_directory = {_lit(str(scratch / 'spill'))}")
         con.execute(f"SET memory_limit = '{DIFF_MEMORY_LIMIT}'")
+        if stopper is not None:
+            stopper.connection = con
         _scope_table(con, "ground", sorted(ground.scopes))
         result = []
         for name in sorted(names):
+            if stopper is not None and stopper.requested.is_set():
+                raise Stopped
             if progress:
                 progress(f"diff {name}")
             try:
                 result.append(diff_table(con, old, new, name, ground, include_volatile=include_volatile))
+            except duckdb.InterruptException:
+                raise Stopped from None
             except duckdb.Error as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise InputError(name, f"table could not be compared: {first}") from None
         return result
     finally:
+        if stopper is not None:
+            stopper.connection = None
         con.close()
         shutil.rmtree(scratch, ignore_errors=True)
 

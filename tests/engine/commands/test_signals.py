@@ -56,11 +56,13 @@ def command(name: str, snapshot: Path, rules: Path, out: Path) -> list[str]:
         "evaluate": ["evaluate", str(snapshot), *rule_args, "--format", "json", "--timeout", "600"],
         "query": ["query", str(snapshot), SLOW_SQL, "--timeout", "600"],
         "diff": ["diff", str(snapshot), str(snapshot), *rule_args, "--only", "findings", "--format", "json"],
+        # resources on a thread alongside the evaluations: the interrupt stops both
+        "diff_both": ["diff", str(snapshot), str(snapshot), *rule_args, "--format", "json"],
         "trend": ["trend", str(snapshot), str(snapshot), *rule_args, "--format", "json"],
     }[name] + ["-o", str(out)]
 
 
-@pytest.mark.parametrize("name", ["evaluate", "query", "diff", "trend"])
+@pytest.mark.parametrize("name", ["evaluate", "query", "diff", "diff_both", "trend"])
 def test_sigterm_exits_130_and_writes_nothing(name: str, small_snapshot: Path, slow_rules: Path,
                                               tmp_path: Path) -> None:
     out_dir = tmp_path / "out"
