@@ -63,19 +63,21 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
              timeout: float = DEFAULT_TIMEOUT, max_rows: int | None = None,
              memory_limit: str = "2GB", progress: Callable[[str], None] | None = None,
              workers: int | None = None,
-             hooks: Sequence[Callable[[pa.RecordBatch], pa.RecordBatch]] = ()) -> Evaluation:
+             hooks: Sequence[Callable[[pa.RecordBatch], pa.RecordBatch]] = (),
+             keep_findings: bool = True) -> Evaluation:
     """Evaluate every rule; a rule that fails yields ERROR findings and the others still run.
 
     max_rows=None sizes the runaway cap from the snapshot (see runaway_cap); workers=None picks the number
     of rule workers from the snapshot's size and the cores (see worker_count). hooks see each batch of
-    findings, in report order, before it is spooled (FindingSpool).
+    findings, in report order, before it is spooled (FindingSpool); keep_findings=False spools only their
+    counts (the hooks took the findings), so the stream can be counted but not read.
     """
     declared = list(declared)
     cap = RuleCap(max_rows, None) if max_rows is not None else RuleCap(runaway_cap(snapshot),
                                                                          snapshot_rows(snapshot), RUNAWAY_FACTOR)
     sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit, workers=workers or worker_count(snapshot))
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
-    spool = FindingSpool(snapshot.gaps, hooks)
+    spool = FindingSpool(snapshot.gaps, hooks, keep=keep_findings)
     ordered = sorted(rules, key=lambda r: (r.section, r.id))
     try:
         # Rules run in report order (section, id) and each rule's findings are sorted before they are

@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ class FindingSpool:
     """Collects findings rule by rule into one Arrow file; `finish()` returns the stream over it."""
 
     def __init__(self, gaps: Sequence[dict[str, str]] = (),
-                 hooks: Sequence[Callable[[pa.RecordBatch], pa.RecordBatch]] = ()) -> None:
+                 hooks: Sequence[Callable[[pa.RecordBatch], pa.RecordBatch]] = (), *, keep: bool = True) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="sounding-findings-"))
         os.chmod(self.directory, 0o700)
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.directory, True)
@@ -68,9 +69,15 @@ class FindingSpool:
         self._gaps_in_order = [{f: g[f] for f in GAP_FIELDS} for _, g in sorted(
             enumerate(gaps), key=lambda item: (*(_nulls_last(item[1][f]) for f in _GAP_ORDER), item[0]))]
         self._seq = 0
+        # Findings per (section, severity, status, waived), kept as batches are spooled: summaries and the
+        # exit status never read the spool back to count.
+        self.counts: Counter[tuple[Any, ...]] = Counter()
         # Called in order on each batch of a rule's sorted findings before it is spooled (waivers mark it,
         # a report writes it); each returns the batch to spool.
         self.hooks = list(hooks)
+        # keep=False: the hooks consumed every finding (a report streamed while the rules ran); only the counts
+        # are kept, and nothing is written to disk.
+        self.keep = keep
 
     def _new_store(self) -> BatchStore:
         """Empty storage for spooled rows, its file (if it comes to one) new in the private directory."""
@@ -81,7 +88,9 @@ class FindingSpool:
         for batch in table.to_batches(max_chunksize=BATCH_ROWS):
             for hook in self.hooks if hooked else ():
                 batch = hook(batch)
-            self.store.append(batch)
+            _count(batch, self.counts)
+            if self.keep:
+                self.store.append(batch)
 
     def add(self, findings: Sequence[Finding]) -> None:
         """Spool findings in the order given (the order ties are reported in)."""
@@ -152,11 +161,12 @@ class FindingSpool:
 
     def replace(self, batches: Iterator[pa.RecordBatch] | Sequence[pa.RecordBatch]) -> None:
         """Spool batches (in _SCHEMA) anew; they then replace the current findings."""
-        store = self._new_store()
+        store, counts = self._new_store(), Counter[tuple[Any, ...]]()
         for batch in batches:
+            _count(batch, counts)
             store.append(batch)
         store.close()
-        old, self.store = self.store, store
+        old, self.store, self.counts = self.store, store, counts
         old.discard()
 
 
@@ -169,6 +179,8 @@ class FindingStream:
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """The findings as Arrow batches of COLUMNS (and seq), in report order, filtered by status."""
+        if not self._spool.keep:
+            raise RuntimeError("these findings were not kept: they went to the evaluation's hooks")
         keep = pa.array(sorted(self._statuses), pa.string()) if self._statuses is not None else None
         for batch in self._spool.store.batches():
             if keep is not None:
@@ -185,22 +197,16 @@ class FindingStream:
 
     def __len__(self) -> int:
         if self._count is None:
-            self._count = sum(batch.num_rows for batch in self.batches())
+            self._count = sum(key[-1] for key in self.counts())
         return self._count
 
     def __bool__(self) -> bool:
         return len(self) > 0
 
     def counts(self) -> list[tuple[int, str, str, bool, int]]:
-        """How many findings there are per (section, severity, status, waived), counted in Arrow."""
-        total: dict[tuple[Any, ...], int] = {}
-        for batch in self.batches():
-            grouped = pa.table(batch.select(list(COUNT_KEYS))).group_by(list(COUNT_KEYS), use_threads=False) \
-                .aggregate([([], "count_all")])
-            keys = [grouped[name].to_pylist() for name in COUNT_KEYS]
-            for *key, count in zip(*keys, grouped["count_all"].to_pylist(), strict=True):
-                total[tuple(key)] = total.get(tuple(key), 0) + count
-        return sorted((*key, count) for key, count in total.items())  # type: ignore[misc]
+        """How many findings there are per (section, severity, status, waived): kept by the spool as it wrote."""
+        return sorted((*key, count) for key, count in self._spool.counts.items()  # type: ignore[misc]
+                      if count and (self._statuses is None or key[2] in self._statuses))
 
     def with_statuses(self, statuses: Collection[str]) -> FindingStream:
         """Only the findings whose status is one of statuses (a view; nothing is copied)."""
@@ -226,6 +232,17 @@ class FindingStream:
 
         self._spool.replace(changed())
         self._count = None
+
+
+def _count(batch: pa.RecordBatch, counts: Counter[tuple[Any, ...]]) -> None:
+    """Add a batch's findings per (section, severity, status, waived) to counts."""
+    if not batch.num_rows:
+        return
+    grouped = pa.table(batch.select(list(COUNT_KEYS))).group_by(list(COUNT_KEYS), use_threads=False) \
+        .aggregate([([], "count_all")])
+    keys = [grouped[name].to_pylist() for name in COUNT_KEYS]
+    for *key, count in zip(*keys, grouped["count_all"].to_pylist(), strict=True):
+        counts[tuple(key)] += count
 
 
 def _findings_table(findings: Sequence[Finding], first_seq: int) -> pa.Table:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import os
 import pickle
 import re
@@ -85,9 +86,20 @@ def _send(fd: int, value: Any) -> None:
     _write_all(fd, data)
 
 
-def _read_into(fd: int, size: int) -> bytearray | None:
-    """size bytes from fd into one buffer (no copies of a large answer); None at end of file."""
-    data = bytearray(size)
+PIPE_BYTES = 1 << 20
+
+
+def _widen_pipe(fd: int) -> None:
+    """A larger pipe for answers (Linux's default is 64 KiB): a rule's Arrow output crosses in 16x fewer
+    reads, writes and context switches. Where the system refuses, the default stays."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+
+
+def _read_into(fd: int, size: int) -> pa.Buffer | None:
+    """size bytes from fd into one Arrow buffer (no copies of a large answer; from Arrow's pool, which reuses
+    memory across answers instead of a fresh zeroed allocation each); None at end of file."""
+    data = pa.allocate_buffer(size)
     view, done = memoryview(data), 0
     while done < size:
         count = os.readv(fd, [view[done:done + (1 << 22)]])
@@ -271,6 +283,7 @@ class RuleWorker:
                                         stderr=subprocess.DEVNULL, env=env, cwd=WORKER_CWD, close_fds=True)
         assert self.process.stdin is not None and self.process.stdout is not None
         self._requests, self._answers = self.process.stdin.fileno(), self.process.stdout.fileno()
+        _widen_pipe(self._answers)
         self._init_sent, self._stale = False, True  # a new process has no snapshot yet
         self._fresh = True  # started for the snapshot it is about to load (not an idle worker reused)
 
@@ -345,7 +358,7 @@ class RuleWorker:
         outcome = self.collect()
         if outcome[0] == "invalid":
             raise InvalidOutput(outcome[1])
-        return pa.ipc.open_stream(pa.py_buffer(outcome[1])).read_all()
+        return pa.ipc.open_stream(outcome[1]).read_all()
 
     @property
     def busy(self) -> bool:

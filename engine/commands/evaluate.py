@@ -143,7 +143,8 @@ def evaluate_into_json(output: Path, snap: Any, rules: list[Any], waivers: list[
         matcher = WaiverMatcher(waivers, snap.collected_at) if waivers is not None else None
         hooks = [matcher.apply_batch, writer.add] if matcher is not None else [writer.add]
         try:
-            evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress, hooks=hooks)
+            evaluation = run_evaluate(snap, rules, timeout=timeout, progress=progress, hooks=hooks,
+                                      keep_findings=False)  # written here; only the counts are needed after
         except OSError as exc:
             if exc.filename:  # a file of the evaluation's own (its spool), not the report: named as it is
                 raise InputError(exc.filename, exc.strerror or str(exc)) from None

@@ -75,16 +75,17 @@ def _texts(batch: pa.RecordBatch) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def _joined(texts: pa.Array) -> bytes:
-    """The strings of a string array without nulls, concatenated (UTF-8): its data buffer between the first and
-    last offset."""
+def _joined(texts: pa.Array) -> memoryview:
+    """The strings of a string array without nulls, concatenated (UTF-8): a view of its data buffer between the
+    first and last offset (not copied: a fresh copy of every chunk costs a page fault per 4 KiB)."""
     _validity, offsets, data = texts.buffers()
     bounds = pa.Array.from_buffers(pa.int32(), len(texts) + 1, [None, offsets], offset=texts.offset)
     start, end = bounds[0].as_py(), bounds[-1].as_py()
-    return data[start:end].to_pybytes()
+    return memoryview(data)[start:end]
 
 
-def finding_texts(batches: Iterable[pa.RecordBatch], text_of: Callable[[Finding], str]) -> Iterator[bytes]:
+def finding_texts(batches: Iterable[pa.RecordBatch],
+                  text_of: Callable[[Finding], str]) -> Iterator[bytes | memoryview]:
     """Each finding as SEPARATOR + its text, in order, a batch per UTF-8 chunk; text_of writes those with details
     or a waiver."""
     for batch in batches:

@@ -122,12 +122,12 @@ class FindingsWriter:
         if shown.num_rows:
             for data in finding_texts([shown], _finding_text):
                 if self.first:
-                    data, self.first = b"[\n    " + data[len(SEPARATOR):], False
+                    data, self.first = b"[\n    " + bytes(data[len(SEPARATOR):]), False
                 if self.binary is not None:
                     self.out.flush()
                     self.binary.write(data)
                 else:
-                    self.out.write(data.decode("utf-8"))
+                    self.out.write(bytes(data).decode("utf-8"))
         return batch
 
     def finish(self, evaluation: Evaluation) -> None:

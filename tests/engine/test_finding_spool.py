@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from sounding.collector.contract import GLOBAL_REGION
 from sounding.collector.synthetic import build_snapshot
 from sounding.engine.evaluate import RuleCap, evaluate, gap_reason, runaway_cap, snapshot_rows
 from sounding.engine.finding_spool import FindingSpool
 from sounding.engine.findings import Finding
+from sounding.engine.rule_output import RuleRows
 from sounding.engine.rules import load_rule
 from sounding.engine.snapshot import open_snapshot
 
@@ -167,3 +169,47 @@ def test_a_rules_columns_are_spooled_in_finding_sort_key_order_ties_kept(tmp_pat
     spool.add_rule(rule, rows.to_arrow())
     expected = sorted(rows.findings(rule), key=Finding.sort_key)  # stable: ties in the given order
     assert [f.to_dict() for f in spool.finish(ordered=True)] == [f.to_dict() for f in expected]
+
+
+def test_counts_kept_while_spooling_agree_with_a_recount() -> None:
+    """Counts are kept as batches are written (sorting, waivers and status views included), never re-read."""
+    from collections import Counter
+
+    rng = random.Random(31)
+    spool = FindingSpool()
+    spool.add([finding(n, rng) for n in range(12_000)])
+    stream = spool.finish()  # sorted into a new store: counted again as written
+
+    def recount(findings) -> list[tuple]:
+        counted = Counter((f.section, f.severity, f.status, f.waived) for f in findings)
+        return sorted((*key, count) for key, count in counted.items())
+
+    assert stream.counts() == recount(stream)
+
+    def waive(f: Finding) -> None:
+        if f.status == "FAIL" and f.account_id == "111111111111":
+            f.waived = True
+
+    stream.update(waive)
+    assert stream.counts() == recount(stream)
+    assert any(key[3] for key in stream.counts())
+    failed = stream.with_statuses({"FAIL", "ERROR"})
+    assert failed.counts() == recount(failed) and {key[2] for key in failed.counts()} == {"FAIL", "ERROR"}
+
+
+def test_a_spool_that_keeps_nothing_still_counts_and_refuses_to_be_read(tmp_path: Path) -> None:
+    """keep=False (the JSON report streamed while the rules ran): hooks see every batch, counts stay, no store."""
+    rng = random.Random(37)
+    seen: list[int] = []
+    spool = FindingSpool(hooks=[lambda batch: seen.append(batch.num_rows) or batch], keep=False)
+    rule = RuleRows()
+    for n in range(500):
+        rule.append(status=rng.choice(["PASS", "FAIL"]), account_id="111111111111", region="global",
+                    resource_id=f"r{n}", reason="x")
+    spool.add_rule(load_rule(write_rule(tmp_path / "rules", "kept_not", "SELECT 1")), rule.to_arrow())
+    stream = spool.finish(ordered=True)
+    assert sum(seen) == 500 and len(stream) == 500
+    assert sum(key[-1] for key in stream.with_statuses({"FAIL"}).counts()) == rule.status.count("FAIL")
+    assert list(spool.directory.iterdir()) == []
+    with pytest.raises(RuntimeError, match="not kept"):
+        list(stream)
