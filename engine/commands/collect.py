@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,13 +69,12 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
       sounding collect --regions eu-west-1,us-east-1 --out snapshots/today
       sounding collect --org --role-name SecurityAudit --accounts 111111111111,222222222222
     """
-    from sounding.collector.account import CredentialsError, make_session, own_account, whoami
-    from sounding.collector.aws import CallCounter, SettingsError, session_retry_settings
+    from sounding.collector.account import make_session, own_account, whoami
+    from sounding.collector.aws import CallCounter, session_retry_settings
     from sounding.collector.collect import collect as run_collect
-    from sounding.collector.org import DEFAULT_ROLE_NAME, OrganizationError, org_targets
-    from sounding.collector.publish import PublishError, check_out
+    from sounding.collector.org import DEFAULT_ROLE_NAME, org_targets
+    from sounding.collector.publish import check_out
     from sounding.collector.tables import select
-    from sounding.collector.write import SnapshotExistsError
 
     if not org and (accounts or role_name or external_id):
         raise InputError("options", "--accounts, --role-name and --external-id need --org")
@@ -93,19 +94,37 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
                               role_name=role_name, external_id=external_id, accounts=split_values(accounts),
                               printer=printer)
     try:
-        check_out(out, force)  # before any call: --out . or an existing directory fails in a second
-        session = make_session(profile)
-        retries = session_retry_settings(session)
-        caller = whoami(session, counter, retries=retries)
-        check_regions(wanted_regions, caller.partition)
-        targets = (org_targets(session, caller, counter, role_name=role_name or DEFAULT_ROLE_NAME,
-                               external_id=external_id, accounts=split_values(accounts), max_workers=max_workers,
-                               profile=profile, progress=printer.event, retries=retries)
-                   if org else [own_account(session, caller)])
-        summary = run_collect(targets, select(split_values(services)), out,
-                              partition=caller.partition, caller=caller.to_dict(),
-                              regions=wanted_regions, max_workers=max_workers,
-                              on_progress=printer, replace=force, counter=counter, retries=retries)
+        with collection_errors(out):
+            check_out(out, force)  # before any call: --out . or an existing directory fails in a second
+            session = make_session(profile)
+            retries = session_retry_settings(session)
+            caller = whoami(session, counter, retries=retries)
+            check_regions(wanted_regions, caller.partition)
+            targets = (org_targets(session, caller, counter, role_name=role_name or DEFAULT_ROLE_NAME,
+                                   external_id=external_id, accounts=split_values(accounts), max_workers=max_workers,
+                                   profile=profile, progress=printer.event, retries=retries)
+                       if org else [own_account(session, caller)])
+            summary = run_collect(targets, select(split_values(services)), out,
+                                  partition=caller.partition, caller=caller.to_dict(),
+                                  regions=wanted_regions, max_workers=max_workers,
+                                  on_progress=printer, replace=force, counter=counter, retries=retries)
+    finally:
+        printer.close()
+    say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
+        f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
+
+
+@contextlib.contextmanager
+def collection_errors(out: Path | str) -> Iterator[None]:
+    """What can stop a collection, as one InputError line naming the organization, settings, credentials or --out."""
+    from sounding.collector.account import CredentialsError
+    from sounding.collector.aws import SettingsError
+    from sounding.collector.org import OrganizationError
+    from sounding.collector.publish import PublishError
+    from sounding.collector.write import SnapshotExistsError
+
+    try:
+        yield
     except OrganizationError as exc:
         raise InputError("organization", str(exc)) from None
     except SettingsError as exc:
@@ -115,10 +134,6 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
                          str(exc).removeprefix(f"{out}: ")) from None
     except OSError as exc:  # the local disk: full, read-only, not a directory (the partial snapshot is removed)
         raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
-    finally:
-        printer.close()
-    say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
-        f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
 
 
 class ProgressPrinter:

@@ -23,13 +23,9 @@ def collect_remote(*, out: Path | str, cluster: str | None, profile: str | None,
                    services: list[str], max_workers: int, force: bool, org: bool, role_name: str | None,
                    external_id: str | None, accounts: list[str], printer: Any) -> None:
     """Collect with --cluster and/or into an s3:// --out; errors as one-line InputErrors."""
-    from sounding.collector.account import CredentialsError
-    from sounding.collector.aws import SettingsError
     from sounding.collector.distributed import ClusterError, parse_cluster, require_distributed
-    from sounding.collector.org import OrganizationError
-    from sounding.collector.publish import PublishError
     from sounding.collector.s3store import S3StoreError, S3Url, is_s3
-    from sounding.collector.write import SnapshotExistsError
+    from sounding.engine.commands.collect import collection_errors
 
     if cluster is not None and not org:
         raise InputError("--cluster", "needs --org: each account of the organization is one task")
@@ -44,23 +40,16 @@ def collect_remote(*, out: Path | str, cluster: str | None, profile: str | None,
         raise InputError(out, str(exc).removeprefix(f"{out}: ")) from None
     clock = time.monotonic()
     try:
-        summary = _run(out=out, remote=remote, cluster=cluster, profile=profile, regions=regions,
-                       services=services, max_workers=max_workers, force=force, org=org, role_name=role_name,
-                       external_id=external_id, accounts=accounts, printer=printer)
-    except OrganizationError as exc:
-        raise InputError("organization", str(exc)) from None
-    except SettingsError as exc:
-        raise InputError("settings", str(exc)) from None
-    except ClusterError as exc:
-        raise InputError("--cluster", str(exc)) from None
-    except S3StoreError as exc:
-        where, _, problem = str(exc).partition(": ")
-        raise InputError(where, problem or str(exc)) from None
-    except (CredentialsError, SnapshotExistsError, PublishError) as exc:
-        raise InputError("credentials" if isinstance(exc, CredentialsError) else out,
-                         str(exc).removeprefix(f"{out}: ")) from None
-    except OSError as exc:  # the local disk: full, read-only, not a directory (the partial snapshot is removed)
-        raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
+        with collection_errors(out):
+            try:
+                summary = _run(out=out, remote=remote, cluster=cluster, profile=profile, regions=regions,
+                               services=services, max_workers=max_workers, force=force, org=org,
+                               role_name=role_name, external_id=external_id, accounts=accounts, printer=printer)
+            except ClusterError as exc:
+                raise InputError("--cluster", str(exc)) from None
+            except S3StoreError as exc:
+                where, _, problem = str(exc).partition(": ")
+                raise InputError(where, problem or str(exc)) from None
     finally:
         printer.close()
     lost = getattr(summary, "lost", 0)  # a ClusterSummary's; a single-process run loses no account
