@@ -22,6 +22,7 @@ from sounding.engine.rules import load_rule
 from sounding.engine.snapshot import open_snapshot
 
 from tests.builders import write_rule
+from tests.hardening.helpers import child_pids
 
 pytestmark = pytest.mark.skipif(not isolation_available(), reason="the bounded worker is Linux-only")
 
@@ -30,20 +31,6 @@ OK = f"SELECT 'PASS' AS status, {ROW}"
 # Runs for minutes unless stopped: a cross join that never matches.
 SLOW = f"SELECT 'PASS' AS status, {ROW} FROM range(100000000000) a, range(1000) b WHERE a.range * b.range = -1"
 SOUNDING = str(Path(sys.executable).with_name("sounding"))
-
-
-def _children(pid: int) -> list[int]:
-    """Process ids whose parent is pid (live or zombie)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def _alive(pid: int) -> bool:
@@ -148,8 +135,8 @@ def test_sigterm_to_the_parent_leaves_no_worker_behind(snapshot: Path, tmp_path:
                                "--no-builtin", "--timeout", "600", "-q"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert _wait_for(lambda: _children(parent.pid), 60), "the worker never started"
-        workers = _children(parent.pid)
+        assert _wait_for(lambda: child_pids(parent.pid), 60), "the worker never started"
+        workers = child_pids(parent.pid)
         time.sleep(1.0)  # the slow query is running
         parent.send_signal(signal.SIGTERM)
         parent.wait(timeout=30)
@@ -205,8 +192,8 @@ def test_the_worker_never_raises_the_address_space_limit_it_was_given(snapshot: 
                                "--no-builtin", "--timeout", "600", "-q"], preexec_fn=bound,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert _wait_for(lambda: _children(parent.pid), 60), "the worker never started"
-        worker = _children(parent.pid)[0]
+        assert _wait_for(lambda: child_pids(parent.pid), 60), "the worker never started"
+        worker = child_pids(parent.pid)[0]
         time.sleep(2.0)  # the worker has built its connection and bounded itself
         soft_text, hard_text = _address_space_limits(worker)
         assert soft_text != "unlimited" and int(soft_text) <= limit

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import write_rule
+from tests.hardening.helpers import child_pids
 
 SLOW_SQL = ("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 1000000000) "
             "SELECT account_id, 'global' AS region, account_id AS resource_id, 'PASS' AS status, "
@@ -26,20 +27,6 @@ def threads(pid: int) -> int:
     except FileNotFoundError:
         return 0
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:")))
-
-
-def children(pid: int) -> list[int]:
-    """Direct children of a process, from /proc."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture
@@ -76,7 +63,7 @@ def test_sigterm_exits_130_and_writes_nothing(name: str, small_snapshot: Path, s
         time.sleep(0.05)
     time.sleep(0.5)
     assert process.poll() is None, process.communicate()
-    kids = children(process.pid)
+    kids = child_pids(process.pid)
     started = time.monotonic()
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=30)
