@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -75,6 +73,7 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
     from sounding.collector.org import DEFAULT_ROLE_NAME, org_targets
     from sounding.collector.publish import check_out
     from sounding.collector.tables import select
+    from sounding.engine.commands.collect_errors import collection_errors
 
     if not org and (accounts or role_name or external_id):
         raise InputError("options", "--accounts, --role-name and --external-id need --org")
@@ -112,28 +111,6 @@ def collect(out: Path | str | None, profile: str | None, regions: tuple[str, ...
         printer.close()
     say(f"wrote {out}: {summary.accounts} account(s), {summary.tables} tables, {summary.rows} rows, "
         f"{summary.gaps} gap(s), {summary.api_calls} API calls, {summary.seconds:.1f} s")
-
-
-@contextlib.contextmanager
-def collection_errors(out: Path | str) -> Iterator[None]:
-    """What can stop a collection, as one InputError line naming the organization, settings, credentials or --out."""
-    from sounding.collector.account import CredentialsError
-    from sounding.collector.aws import SettingsError
-    from sounding.collector.org import OrganizationError
-    from sounding.collector.publish import PublishError
-    from sounding.collector.write import SnapshotExistsError
-
-    try:
-        yield
-    except OrganizationError as exc:
-        raise InputError("organization", str(exc)) from None
-    except SettingsError as exc:
-        raise InputError("settings", str(exc)) from None
-    except (CredentialsError, SnapshotExistsError, PublishError) as exc:
-        raise InputError("credentials" if isinstance(exc, CredentialsError) else out,
-                         str(exc).removeprefix(f"{out}: ")) from None
-    except OSError as exc:  # the local disk: full, read-only, not a directory (the partial snapshot is removed)
-        raise InputError(out, f"cannot write the snapshot: {exc.strerror or exc}") from None
 
 
 class ProgressPrinter:

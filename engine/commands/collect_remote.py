@@ -25,7 +25,7 @@ def collect_remote(*, out: Path | str, cluster: str | None, profile: str | None,
     """Collect with --cluster and/or into an s3:// --out; errors as one-line InputErrors."""
     from sounding.collector.distributed import ClusterError, parse_cluster, require_distributed
     from sounding.collector.s3store import S3StoreError, S3Url, is_s3
-    from sounding.engine.commands.collect import collection_errors
+    from sounding.engine.commands.collect_errors import collection_errors
 
     if cluster is not None and not org:
         raise InputError("--cluster", "needs --org: each account of the organization is one task")
