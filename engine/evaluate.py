@@ -17,17 +17,22 @@ from sounding.collector.tables import ALL_TABLES
 from sounding.engine.errors import first_line
 from sounding.engine.finding_spool import FindingSpool, FindingStream
 from sounding.engine.findings import Finding
-from sounding.engine.rule_output import InvalidOutput, RuleCap, RuleRows, details_text, plain, to_rule_rows
+from sounding.engine.rule_output import (
+    RUNAWAY_FACTOR,
+    RUNAWAY_FLOOR,
+    InvalidOutput,
+    RuleCap,
+    RuleRows,
+    details_text,
+    plain,
+    to_rule_rows,
+)
 from sounding.engine.rules import Rule
 from sounding.engine.sandbox import META_TABLES, RuleRefused, Sandbox, check_sql
 from sounding.engine.snapshot import Snapshot
 from sounding.engine.sql_library import load_library
 
 DEFAULT_TIMEOUT = 60.0
-# The runaway cap: a rule may return this many times the snapshot's rows (and account-region scopes),
-# never fewer than RUNAWAY_FLOOR rows; past it the rule is ERROR, saying so.
-RUNAWAY_FACTOR = 2
-RUNAWAY_FLOOR = 100_000
 # Snapshots with at least this many rows and scopes run rules on a worker per core (see worker_count).
 PARALLEL_ROWS = 200_000
 
@@ -74,7 +79,7 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
     """
     declared = list(declared)
     cap = RuleCap(max_rows, None) if max_rows is not None else RuleCap(runaway_cap(snapshot),
-                                                                         snapshot_rows(snapshot), RUNAWAY_FACTOR)
+                                                                         snapshot_rows(snapshot))
     sandbox = Sandbox(snapshot, declared, memory_limit=memory_limit, workers=workers or worker_count(snapshot))
     known = {s.name for s in declared} | set(snapshot.tables) | set(META_TABLES)
     spool = FindingSpool(snapshot.gaps, hooks, keep=keep_findings)
@@ -88,17 +93,19 @@ def evaluate(snapshot: Snapshot, rules: Sequence[Rule], *, declared: Iterable[Ta
         for number, (rule, plan) in enumerate(zip(ordered, plans, strict=True), start=1):
             if progress:
                 progress(f"[{number}/{len(ordered)}] {rule.id}")
-            if plan.ready is not None:
-                found = plan.ready
-            else:
-                slot = queue.slot(number - 1)
-                found, ran = collect_output(sandbox, rule, timeout, slot)
-                queue.done(slot)  # the slot takes the next query while this rule's findings are spooled
-                if ran:  # in report order already (rule_output); gaps in what it read turn findings into ERROR
-                    gapped = apply_gaps(snapshot, found, plan.reads, spool)
-                    spool.add_rule(rule, gapped, ordered=gapped is found)  # a changed status may move a row
-                    continue
-            spool.add_rule(rule, found)
+            if plan.ready is not None:  # refused, or reading what was not collected: its ERROR findings
+                spool.add_rule(rule, plan.ready)
+                continue
+            slot = queue.slot(number - 1)
+            found, ran = collect_output(sandbox, rule, timeout, slot)
+            queue.done(slot)  # the slot takes the next query while this rule's findings are spooled
+            if not ran:
+                spool.add_rule(rule, found)
+                continue
+            # In report order already (rule_output); gaps in what it read turn findings into ERROR, which may
+            # move a row: only then is it sorted again.
+            gapped = apply_gaps(snapshot, found, plan.reads, spool)
+            spool.add_rule(rule, gapped, ordered=gapped is found)
     finally:
         sandbox.close()
     return Evaluation(snapshot, list(rules), spool.finish(ordered=True))

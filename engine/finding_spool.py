@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from sounding.collector.contract import GAP_FIELDS, GLOBAL_REGION
 from sounding.engine.batch_store import BatchStore
 from sounding.engine.findings import Finding
-from sounding.engine.rule_output import in_report_order
+from sounding.engine.rule_output import details_text, in_report_order
 from sounding.engine.rules import Rule
 
 BATCH_ROWS = 10_000
@@ -189,11 +189,8 @@ class FindingStream:
                 yield batch
 
     def __iter__(self) -> Iterator[Finding]:
-        # Arrow batches turned into Python column by column: much cheaper than row by row.
         for batch in self.batches():
-            columns = [batch.column(name).to_pylist() for name in COLUMNS]
-            for row in zip(*columns, strict=True):
-                yield finding_from_row(row)
+            yield from findings_of(batch)
 
     def __len__(self) -> int:
         if self._count is None:
@@ -219,19 +216,14 @@ class FindingStream:
         self._count = None
 
     def update(self, change: Callable[[Finding], None]) -> None:
-        """Apply change to every finding, in order, and keep what it changed (waivers use this)."""
-        def changed() -> Iterator[pa.RecordBatch]:
-            seq = 0
-            for batch in FindingStream(self._spool, None).batches():
-                findings = [finding_from_row(row) for row in zip(*(batch.column(name).to_pylist() for name in COLUMNS),
-                                                          strict=True)]
-                for finding in findings:
-                    change(finding)
-                yield from _findings_table(findings, seq).to_batches()
-                seq += len(findings)
+        """Apply change to every finding, in order, and keep what it changed (one Finding at a time)."""
+        def changed(batch: pa.RecordBatch) -> pa.RecordBatch:
+            findings = findings_of(batch)
+            for finding in findings:
+                change(finding)
+            return _findings_table(findings, batch.column("seq")).to_batches()[0]
 
-        self._spool.replace(changed())
-        self._count = None
+        self.update_batches(changed)
 
 
 def _count(batch: pa.RecordBatch, counts: Counter[tuple[Any, ...]]) -> None:
@@ -245,18 +237,23 @@ def _count(batch: pa.RecordBatch, counts: Counter[tuple[Any, ...]]) -> None:
         counts[tuple(key)] += count
 
 
-def _findings_table(findings: Sequence[Finding], first_seq: int) -> pa.Table:
-    """Findings as spool rows, numbered from first_seq."""
+def _findings_table(findings: Sequence[Finding], seq: int | pa.Array) -> pa.Table:
+    """Findings as spool rows, numbered from seq (or with the given seq column)."""
     return pa.table({
-        "seq": pa.array(range(first_seq, first_seq + len(findings)), pa.int64()),
+        "seq": pa.array(range(seq, seq + len(findings)), pa.int64()) if isinstance(seq, int) else seq,
         "section": [f.section for f in findings], "rule_id": [f.rule_id for f in findings],
         "title": [f.title for f in findings], "severity": [f.severity for f in findings],
         "status": [f.status for f in findings], "account_id": [f.account_id for f in findings],
         "region": [f.region for f in findings], "resource_id": [f.resource_id for f in findings],
         "reason": [f.reason for f in findings],
-        "details": [json.dumps(f.details, ensure_ascii=False) if f.details else None for f in findings],
+        "details": [details_text(f.details) for f in findings],
         "waived": [f.waived for f in findings], "waiver_reason": [f.waiver_reason for f in findings],
     }, schema=_SCHEMA)
+
+
+def findings_of(batch: pa.RecordBatch) -> list[Finding]:
+    """A spooled batch as Finding objects, turned into Python column by column (much cheaper than row by row)."""
+    return [finding_from_row(row) for row in zip(*(batch.column(name).to_pylist() for name in COLUMNS), strict=True)]
 
 
 def finding_from_row(row: tuple[Any, ...]) -> Finding:

@@ -36,19 +36,24 @@ class InvalidOutput(ValueError):
     """A rule returned columns or values that are not findings."""
 
 
+# The runaway cap: a rule may return this many times the snapshot's rows (and account-region scopes),
+# never fewer than RUNAWAY_FLOOR rows; past it the rule is ERROR, saying so (engine.evaluate.runaway_cap).
+RUNAWAY_FACTOR = 2
+RUNAWAY_FLOOR = 100_000
+
+
 @dataclass(frozen=True)
 class RuleCap:
     """The most rows a rule may return, and (when sized from it) the snapshot's rows."""
 
     rows: int
     sized_from: int | None
-    factor: int = 2
 
     def message(self) -> str:
         """Why a rule over the cap is ERROR."""
         if self.sized_from is None:
             return f"more than {self.rows} rows"
-        return (f"more than {self.rows} rows, the cap for runaway rules ({self.factor}x the snapshot's "
+        return (f"more than {self.rows} rows, the cap for runaway rules ({RUNAWAY_FACTOR}x the snapshot's "
                 f"{self.sized_from} rows and scopes)")
 
 

@@ -110,7 +110,7 @@ def _read_into(fd: int, size: int) -> pa.Buffer | None:
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
-    """size bytes from fd; None at end of file or when the deadline passes (then nothing is consumed safely)."""
+    """size bytes from fd; None at end of file; TimeoutError when nothing has come by the deadline."""
     chunks, left = [], size
     while left:
         if deadline is not None:
@@ -343,11 +343,6 @@ class RuleWorker:
         self.submit("query", sql, timeout)
         outcome = self.collect()
         return outcome[1], outcome[2]
-
-    def run_rule(self, sql: str, timeout: float, cap: RuleCap) -> pa.Table:
-        """A rule's validated output (rule_output.OUTPUT_SCHEMA); raises InvalidOutput or DuckDB's exceptions."""
-        self.submit_rule(sql, timeout, cap)
-        return self.collect_rule()
 
     def submit_rule(self, sql: str, timeout: float, cap: RuleCap) -> None:
         """Start a rule's query; collect_rule() waits for its output (the caller works meanwhile)."""

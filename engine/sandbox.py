@@ -95,14 +95,6 @@ class Sandbox:
             timer.cancel()
         return columns, rows
 
-    def run_rule(self, query: str, *, timeout: float, cap: RuleCap) -> pa.Table:
-        """A checked rule query's validated output (rule_output.OUTPUT_SCHEMA), bounded in time and memory.
-
-        Raises InvalidOutput when the rows are not findings, or DuckDB's exceptions.
-        """
-        self.submit_rule(query, timeout=timeout, cap=cap)
-        return self.collect_rule()
-
     def submit_rule(self, query: str, *, timeout: float, cap: RuleCap, slot: int = 0) -> None:
         """Start a checked rule query on a slot's worker; the caller may work until collect_rule(slot)."""
         sql = f"SELECT * FROM ({query}) AS rule_output LIMIT {cap.rows + 1}"

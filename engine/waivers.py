@@ -215,15 +215,12 @@ def apply_waivers(findings: Iterable[Finding], waivers: Sequence[Waiver],
                   collected_at: datetime) -> list[WaiverOutcome]:
     """Mark findings covered by an unexpired waiver as waived; say what became of each waiver.
 
-    A FindingStream keeps the marks through its update(); a list is changed in place.
+    A FindingStream is marked in Arrow batches (update_batches); a list is changed in place.
     """
     matcher = WaiverMatcher(waivers, collected_at)
     update_batches = getattr(findings, "update_batches", None)
-    update = getattr(findings, "update", None)
     if callable(update_batches):
         update_batches(matcher.apply_batch)
-    elif callable(update):
-        update(matcher)
     else:
         for finding in findings:
             matcher(finding)

@@ -145,6 +145,7 @@ def test_a_worker_released_with_a_query_in_flight_never_answers_the_next_query(s
     first.close()  # released busy: the worker is stopped, not reused
     second = Sandbox(snapshot, ALL_TABLES)
     try:
-        assert second.run_rule(OK, timeout=30, cap=cap)["reason"].to_pylist() == ["ok"]
+        second.submit_rule(OK, timeout=30, cap=cap)
+        assert second.collect_rule()["reason"].to_pylist() == ["ok"]
     finally:
         second.close()
