@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import sys
@@ -134,7 +135,7 @@ def evaluate_into_json(output: Path, snap: Any, rules: list[Any], waivers: list[
     the same bytes as writing it afterwards."""
     from sounding.engine.errors import InputError
     from sounding.engine.evaluate import evaluate as run_evaluate
-    from sounding.engine.output import write_with
+    from sounding.engine.output import open_output
     from sounding.engine.report.json_report import FindingsWriter
     from sounding.engine.waivers import WaiverMatcher
 
@@ -152,12 +153,11 @@ def evaluate_into_json(output: Path, snap: Any, rules: list[Any], waivers: list[
         if matcher is not None:
             evaluation.waivers = matcher.outcomes()
         shown = evaluation.findings.with_statuses(statuses) if statuses else evaluation.findings
-        writer.finish(type(evaluation)(evaluation.snapshot, evaluation.rules, shown, evaluation.waivers))
+        writer.finish(dataclasses.replace(evaluation, findings=shown))
         return evaluation
 
-    result: list[Any] = []
-    write_with(lambda out: result.append(run(out)), output)
-    return result[0]
+    with open_output(output) as out:
+        return run(out)
 
 
 def report_writer(output_format: str, *, shown: tuple[str, ...] | None, wide: bool) -> ReportWriter:

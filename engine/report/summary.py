@@ -30,11 +30,7 @@ class Tally:
 
     def add(self, finding: Finding) -> None:
         """Count one finding."""
-        self.total += 1
-        self.waived += finding.waived
-        self.by_status[finding.status] += 1
-        self.by_severity[(finding.severity, finding.status)] += 1
-        self.by_section[(finding.section, finding.status)] += 1
+        self.add_count(finding.section, finding.severity, finding.status, finding.waived, 1)
 
     def add_count(self, section: int, severity: str, status: str, waived: bool, count: int) -> None:
         """Count `count` findings that share section, severity, status and waived."""
