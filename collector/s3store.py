@@ -112,7 +112,7 @@ def get_bytes(client: Any, url: S3Url, *, limit: int | None = None) -> bytes | N
     try:
         answer = client.get_object(Bucket=url.bucket, Key=url.key)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+        if _not_found(exc):
             return None
         raise _error(url, "read", exc) from None
     except BotoCoreError as exc:
@@ -189,12 +189,17 @@ def _checked(url: S3Url, data: bytes) -> dict[str, Any]:
         raise S3StoreError(f"{url.child(MANIFEST)}: not a valid Sounding manifest ({exc})") from None
 
 
+def _not_found(exc: ClientError) -> bool:
+    """Whether S3 said the object is not there (GetObject: NoSuchKey; HeadObject: 404 / NotFound)."""
+    return exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound")
+
+
 def exists(client: Any, url: S3Url) -> bool:
     """Whether an object exists (HeadObject; a 404 is False)."""
     try:
         client.head_object(Bucket=url.bucket, Key=url.key)
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+        if _not_found(exc):
             return False
         raise _error(url, "read", exc) from None
     except BotoCoreError as exc:
